@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from reseau_acv.comptes.demo import ACCOUNTS, DEMO_PASSWORD, seed_accounts
+from villes.demo import seed_villes
+
+
+class Command(BaseCommand):
+    help = "Crée les données de démonstration et un compte par rôle (refusé en production)."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_ALLOWED:
+            raise CommandError("Les données de démonstration sont refusées avec ces réglages (production).")
+        call_command("import_villes", stdout=self.stdout)
+        users = seed_accounts()
+        seed_villes(users)
+        self.stdout.write(
+            self.style.SUCCESS("Données de démonstration prêtes. Comptes (mot de passe « %s ») :" % DEMO_PASSWORD)
+        )
+        for email, first, last, role, *_ in ACCOUNTS[:5]:
+            self.stdout.write(f"  {email:32} {role}")

@@ -1,0 +1,194 @@
+"""Members, their organisations and their invitations."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reseau_acv.core.models import TimeStampedModel
+from reseau_acv.core.visibility import ORDER, Visibilite
+
+
+class Role(models.TextChoices):
+    CHEF_DE_PROJET = "chef_de_projet", _("Chef·fe de projet")
+    PARTENAIRE = "partenaire", _("Partenaire")
+    EQUIPE = "equipe", _("Équipe d'animation")
+
+
+# The highest visibility level each role may see.
+ROLE_LEVEL = {
+    Role.PARTENAIRE: Visibilite.PARTENAIRES,
+    Role.CHEF_DE_PROJET: Visibilite.RESEAU,
+    Role.EQUIPE: Visibilite.EQUIPE,
+}
+
+
+class Organisation(TimeStampedModel):
+    class Type(models.TextChoices):
+        COLLECTIVITE = "collectivite", _("Collectivité")
+        ETAT = "etat", _("Services de l'État")
+        REGION = "region", _("Région")
+        OPERATEUR = "operateur", _("Opérateur ou financeur")
+        CONSULAIRE = "consulaire", _("Chambre consulaire")
+        ANIMATION = "animation", _("Animation du réseau")
+        AUTRE = "autre", _("Autre")
+
+    nom = models.CharField(_("nom"), max_length=200, unique=True)
+    sigle = models.CharField(_("sigle"), max_length=40, blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.AUTRE)
+    site_web = models.URLField(_("site web"), blank=True)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class UserQuerySet(models.QuerySet):
+    def able_to_see(self, level: str):
+        """Active members whose role lets them see content of visibility ``level``."""
+        rank = ORDER.index(level)
+        roles = [role for role, top in ROLE_LEVEL.items() if ORDER.index(top) >= rank]
+        if level == Visibilite.PUBLIC:
+            return self.filter(is_active=True)
+        return self.filter(is_active=True).filter(Q(role__in=roles) | Q(is_superuser=True))
+
+    def in_directory(self):
+        return self.filter(is_active=True, consentement_annuaire=True)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        extra.setdefault("role", Role.EQUIPE)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A member of the network; signs in with an e-mail address."""
+
+    username = None
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.PARTENAIRE)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="membres",
+    )
+    fonction = models.CharField(_("fonction"), max_length=150, blank=True)
+    telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="photos/", blank=True)
+    consentement_annuaire = models.BooleanField(
+        _("apparaître dans l'annuaire des membres"),
+        default=False,
+        help_text=_("Votre nom, fonction, organisation et coordonnées sont visibles des membres connectés."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_equipe(self) -> bool:
+        return self.role == Role.EQUIPE or self.is_superuser
+
+    @property
+    def is_chef_de_projet(self) -> bool:
+        return self.role == Role.CHEF_DE_PROJET
+
+    @property
+    def is_partenaire(self) -> bool:
+        return self.role == Role.PARTENAIRE
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(utilise_le__isnull=True, expire_le__gt=timezone.now())
+
+
+class Invitation(TimeStampedModel):
+    """A staff member's invitation of an e-mail address, with a role and an organisation.
+
+    Only the hash of the link's token is stored.
+    """
+
+    email = models.EmailField(_("adresse e-mail"))
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="invitations"
+    )
+    fonction = models.CharField(_("fonction"), max_length=150, blank=True)
+    message = models.TextField(_("message personnel"), blank=True)
+    invite_par = models.ForeignKey(
+        "comptes.User", verbose_name=_("invité par"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expire_le = models.DateTimeField(_("expire le"))
+    utilise_le = models.DateTimeField(_("utilisée le"), null=True, blank=True)
+    utilisateur = models.ForeignKey(
+        "comptes.User",
+        verbose_name=_("compte créé"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation_recue",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cree_le"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def is_used(self) -> bool:
+        return self.utilise_le is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expire_le <= timezone.now()

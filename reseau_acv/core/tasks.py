@@ -1,0 +1,15 @@
+"""Celery tasks of the outbox: thin wrappers over ``outbox``."""
+
+from celery import shared_task
+
+from . import outbox
+
+
+@shared_task(name="core.outbox_send")
+def outbox_send_task(*, message_id: int) -> bool:
+    return outbox.outbox_send(message_id=message_id)
+
+
+@shared_task(name="core.outbox_flush")
+def outbox_flush_task() -> int:
+    return outbox.outbox_flush()

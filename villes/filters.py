@@ -1,0 +1,63 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from reseau_acv.comptes.models import Role
+
+from .models import Programme, Ville
+
+DEPARTEMENTS = [
+    ("18", "Cher (18)"),
+    ("28", "Eure-et-Loir (28)"),
+    ("36", "Indre (36)"),
+    ("37", "Indre-et-Loire (37)"),
+    ("41", "Loir-et-Cher (41)"),
+    ("45", "Loiret (45)"),
+]
+
+
+class VilleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Nom"), method="filter_q")
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"),
+        field_name="programmes",
+        queryset=Programme.objects.all(),
+        to_field_name="code",
+        empty_label=_("Tous les programmes"),
+    )
+    departement = django_filters.ChoiceFilter(
+        label=_("Département"), field_name="departement_code", choices=DEPARTEMENTS, empty_label=_("Tous")
+    )
+    reseau = django_filters.BooleanFilter(
+        label=_("Réseau régional ACV seulement"),
+        field_name="reseau_regional",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+
+    class Meta:
+        model = Ville
+        fields = ["q", "programme", "departement"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(nom__icontains=value) | Q(code_insee=value) | Q(epci_nom__icontains=value))
+
+
+class MembreFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Nom, organisation ou fonction"), method="filter_q")
+    role = django_filters.ChoiceFilter(label=_("Rôle"), choices=Role.choices, empty_label=_("Tous"))
+    departement = django_filters.ChoiceFilter(
+        label=_("Département"),
+        field_name="missions__ville__departement_code",
+        choices=DEPARTEMENTS,
+        empty_label=_("Tous"),
+        distinct=True,
+    )
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+            | Q(organisation__nom__icontains=value)
+            | Q(fonction__icontains=value)
+            | Q(missions__ville__nom__icontains=value)
+        ).distinct()

@@ -1,0 +1,268 @@
+"""State changes of towns: the reference-data import, missions, invitations of leads."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.text import slugify
+
+from reseau_acv.comptes.models import Invitation, Organisation, Role, User
+from reseau_acv.comptes.services import invitation_create
+
+from .models import Mission, Programme, Ville
+
+REFERENCE_DIR = Path(settings.BASE_DIR) / "data" / "reference"
+INSEE_RE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
+
+PROGRAMMES = {
+    "acv": {
+        "nom": "Action Cœur de Ville",
+        "sigle": "ACV",
+        "lancement": date(2018, 3, 27),
+        "site_web": "https://agence-cohesion-territoires.gouv.fr/action-coeur-de-ville-42",
+        "description": "Programme national de revitalisation des centres des villes moyennes : "
+        "244 villes en France, 14 en Centre-Val de Loire.",
+    },
+    "pvd": {
+        "nom": "Petites villes de demain",
+        "sigle": "PVD",
+        "lancement": date(2020, 10, 1),
+        "site_web": "https://agence-cohesion-territoires.gouv.fr/petites-villes-de-demain-45",
+        "description": "Programme national pour les communes de moins de 20 000 habitants qui exercent "
+        "des fonctions de centralité : 1 607 communes, 99 en Centre-Val de Loire.",
+    },
+}
+
+
+class ReferenceImportError(Exception):
+    """A bad row: nothing was imported. ``str()`` names the file, the line and the reason."""
+
+    def __init__(self, filename: str, line: int, reason: str):
+        self.filename, self.line, self.reason = filename, line, reason
+        super().__init__(f"{filename}, ligne {line} : {reason}")
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    by_programme: dict[str, int] = field(default_factory=dict)
+
+
+def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        # Line numbers as a spreadsheet shows them: the header is line 1.
+        return [(reader.line_num, row) for row in reader]
+
+
+def _required(row: dict, key: str, filename: str, line: int) -> str:
+    value = (row.get(key) or "").strip()
+    if not value:
+        raise ReferenceImportError(filename, line, f"la colonne « {key} » est vide ou absente")
+    return value
+
+
+def _insee(row: dict, filename: str, line: int) -> str:
+    code = _required(row, "insee_code", filename, line)
+    if not INSEE_RE.match(code):
+        raise ReferenceImportError(filename, line, f"code INSEE invalide « {code} » (5 caractères attendus)")
+    return code
+
+
+def _int(value: str, key: str, filename: str, line: int) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ReferenceImportError(filename, line, f"« {key} » n'est pas un nombre entier : « {value} »") from None
+
+
+def _coord(value: str, key: str, low: float, high: float, filename: str, line: int) -> Decimal | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        number = Decimal(value).quantize(Decimal("0.00001"))
+    except InvalidOperation:
+        raise ReferenceImportError(filename, line, f"« {key} » n'est pas un nombre : « {value} »") from None
+    if not low <= number <= high:
+        raise ReferenceImportError(filename, line, f"« {key} » hors des bornes attendues : {value}")
+    return number
+
+
+def _parse_reference(directory: Path) -> dict[str, dict]:
+    """Read and validate every file; return town rows keyed by INSEE code, or raise."""
+    towns: dict[str, dict] = {}
+
+    def add(code: str, data: dict, filename: str, line: int) -> None:
+        if code in towns and towns[code]["_file"] == filename:
+            raise ReferenceImportError(filename, line, f"code INSEE {code} en double dans le fichier")
+        merged = towns.setdefault(code, {"programmes": set(), "_file": filename})
+        programmes = merged["programmes"] | data.pop("programmes", set())
+        merged.update({k: v for k, v in data.items() if v not in (None, "")})
+        merged["programmes"] = programmes
+
+    name = "acv_centre_val_de_loire.csv"
+    for line, row in _read(directory / name):
+        code = _insee(row, name, line)
+        network = _required(row, "in_network_2020", name, line).lower()
+        if network not in {"true", "false"}:
+            raise ReferenceImportError(name, line, f"« in_network_2020 » doit valoir true ou false, pas « {network} »")
+        add(
+            code,
+            {
+                "nom": _required(row, "name", name, line),
+                "departement_code": _required(row, "departement_code", name, line),
+                "departement_nom": _required(row, "departement_name", name, line),
+                "population": _int(row.get("population", ""), "population", name, line),
+                "population_annee": _int(row.get("population_year", ""), "population_year", name, line),
+                "latitude": _coord(row.get("latitude", ""), "latitude", 41, 52, name, line),
+                "longitude": _coord(row.get("longitude", ""), "longitude", -6, 10, name, line),
+                "coordonnees_source": "ANCT (point du chef-lieu)",
+                "epci_nom": row.get("epci", "").strip(),
+                "reseau_regional": network == "true",
+                "source": row.get("source", "").strip(),
+                "programmes": {"acv"},
+            },
+            name,
+            line,
+        )
+
+    coords_name = "pvd_coordonnees.csv"
+    coords = {}
+    for line, row in _read(directory / coords_name):
+        coords[_insee(row, coords_name, line)] = (
+            _coord(row.get("latitude", ""), "latitude", 41, 52, coords_name, line),
+            _coord(row.get("longitude", ""), "longitude", -6, 10, coords_name, line),
+            row.get("source", "").strip(),
+        )
+
+    name = "pvd_centre_val_de_loire.csv"
+    for line, row in _read(directory / name):
+        code = _insee(row, name, line)
+        lat, lon, coord_source = coords.get(code, (None, None, ""))
+        siren = row.get("siren_epci", "").strip()
+        if siren and not re.fullmatch(r"[0-9]{9}", siren):
+            raise ReferenceImportError(name, line, f"SIREN d'intercommunalité invalide « {siren} »")
+        add(
+            code,
+            {
+                "nom": _required(row, "name", name, line),
+                "departement_code": _required(row, "departement_code", name, line),
+                "departement_nom": _required(row, "departement_name", name, line),
+                "population": _int(row.get("population_as_given", ""), "population_as_given", name, line),
+                "latitude": lat,
+                "longitude": lon,
+                "coordonnees_source": coord_source,
+                "epci_nom": row.get("epci_2021", "").strip(),
+                "epci_siren": siren,
+                "pvd_groupe": row.get("id_pvd", "").strip(),
+                "source": row.get("source", "").strip(),
+                "programmes": {"pvd"},
+            },
+            name,
+            line,
+        )
+
+    name = "villes_appui.csv"
+    for line, row in _read(directory / name):
+        code = _insee(row, name, line)
+        add(
+            code,
+            {
+                "nom": _required(row, "name", name, line),
+                "departement_code": _required(row, "departement_code", name, line),
+                "departement_nom": _required(row, "departement_name", name, line),
+                "region": _required(row, "region_name", name, line),
+                "population": _int(row.get("population", ""), "population", name, line),
+                "population_annee": _int(row.get("population_year", ""), "population_year", name, line),
+                "latitude": _coord(row.get("latitude", ""), "latitude", 41, 52, name, line),
+                "longitude": _coord(row.get("longitude", ""), "longitude", -6, 10, name, line),
+                "coordonnees_source": "ANCT (point de carte)",
+                "epci_siren": row.get("siren_epci", "").strip(),
+                "ville_appui": True,
+                "source": row.get("source", "").strip(),
+                "programmes": {"acv"},
+            },
+            name,
+            line,
+        )
+    return towns
+
+
+def villes_import_reference(*, directory: Path = REFERENCE_DIR) -> ImportReport:
+    """Import (or update) the programmes and towns from the reference files.
+
+    All rows are validated before anything is written; a bad row raises
+    :class:`ReferenceImportError` and leaves the database as it was. Re-running updates the
+    rows in place (keyed by INSEE code) and never duplicates.
+    """
+    towns = _parse_reference(directory)
+    report = ImportReport()
+    with transaction.atomic():
+        programmes = {}
+        for code, values in PROGRAMMES.items():
+            programmes[code], _ = Programme.objects.update_or_create(code=code, defaults=values)
+        taken = dict(Ville.objects.values_list("slug", "code_insee"))
+        for code, data in sorted(towns.items()):
+            wanted = set(data.pop("programmes"))
+            data.pop("_file")
+            existing = Ville.objects.filter(code_insee=code).first()
+            if existing is None:
+                slug = slugify(data["nom"])
+                if slug in taken and taken[slug] != code:
+                    slug = f"{slug}-{code.lower()}"
+                taken[slug] = code
+                ville = Ville.objects.create(code_insee=code, slug=slug, **data)
+                report.created += 1
+            else:
+                for key, value in data.items():
+                    setattr(existing, key, value)
+                existing.save()
+                ville = existing
+                report.updated += 1
+            ville.programmes.add(*(programmes[p] for p in wanted))
+            for p in wanted:
+                report.by_programme[p] = report.by_programme.get(p, 0) + 1
+    return report
+
+
+def missions_attach_invited_user(*, invitation: Invitation, user: User) -> None:
+    """Invitation hook: the missions planned for an invited person become theirs."""
+    Mission.objects.filter(invitation=invitation, personne__isnull=True).update(personne=user)
+
+
+def invitation_create_with_missions(
+    *,
+    actor: User,
+    email: str,
+    role: str,
+    organisation: Organisation,
+    villes: list[Ville],
+    intitule: str = Mission.Intitule.CHEF_ACV,
+    fonction: str = "",
+    message: str = "",
+) -> Invitation:
+    """Invite a member; for a lead, plan their missions on the chosen towns."""
+    if not actor.is_equipe:
+        raise PermissionDenied
+    with transaction.atomic():
+        invitation = invitation_create(
+            actor=actor, email=email, role=role, organisation=organisation, fonction=fonction, message=message
+        )
+        if role == Role.CHEF_DE_PROJET:
+            Mission.objects.bulk_create(
+                [Mission(invitation=invitation, ville=ville, intitule=intitule) for ville in villes]
+            )
+    return invitation
