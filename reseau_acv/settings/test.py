@@ -21,3 +21,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A real worker started by a test (tests/helpers.py) runs tasks for real, through Redis.
+if env.str("CELERY_WORKER_MODE", default="") == "real":
+    CELERY_TASK_ALWAYS_EAGER = False

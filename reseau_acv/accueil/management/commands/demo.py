@@ -16,7 +16,7 @@ class Command(BaseCommand):
         users = seed_accounts()
         seed_villes(users)
         self.stdout.write(
-            self.style.SUCCESS("Données de démonstration prêtes. Comptes (mot de passe « %s ») :" % DEMO_PASSWORD)
+            self.style.SUCCESS(f"Données de démonstration prêtes. Comptes (mot de passe « {DEMO_PASSWORD} ») :")
         )
-        for email, first, last, role, *_ in ACCOUNTS[:5]:
+        for email, _first, _last, role, *_rest in ACCOUNTS[:5]:
             self.stdout.write(f"  {email:32} {role}")
