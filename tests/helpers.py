@@ -38,7 +38,7 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     ]
 
 
-def login(page, live_server_url: str, email: str, password: str = "mot-de-passe-test") -> None:
+def login(page, live_server_url: str, email: str, password: str = "mot-de-passe-test") -> None:  # noqa: S107 (test password)
     page.goto(f"{live_server_url}/compte/login/")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
