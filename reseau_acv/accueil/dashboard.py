@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from villes.selectors import user_villes
 
+from .models import Preferences
+from .queues import staff_queues
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -25,7 +28,20 @@ def villes_panel(user) -> Panel | None:
     return Panel("villes", "Mes villes", "accueil/includes/_panel_villes.html", {"villes": villes})
 
 
-PANELS: list[Callable[..., Panel | None]] = [villes_panel]
+def preferences_panel(user) -> Panel | None:
+    """What the member receives by e-mail, and where to change it."""
+    preferences = Preferences.objects.filter(user=user).first() or Preferences(user=user)
+    return Panel("courriels", "Mes courriels", "accueil/includes/_panel_courriels.html", {"preferences": preferences})
+
+
+def equipe_panel(user) -> Panel | None:
+    """Staff only: what waits in the queues, and the animation dashboard."""
+    if not user.is_equipe:
+        return None
+    return Panel("a-traiter", "À traiter", "accueil/includes/_panel_equipe.html", {"queues": staff_queues(user=user)})
+
+
+PANELS: list[Callable[..., Panel | None]] = [equipe_panel, villes_panel, preferences_panel]
 
 
 def dashboard_panels(user) -> list[Panel]:

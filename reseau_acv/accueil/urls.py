@@ -7,4 +7,9 @@ app_name = "accueil"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("recherche/", views.search, name="search"),
+    path("mon-compte/courriels/", views.preferences_edit, name="preferences-edit"),
+    path("desabonnement/<str:token>/", views.preferences_unsubscribe, name="preferences-unsubscribe"),
+    path("animation/", views.animation, name="animation-dashboard"),
+    path("animation/<slug:key>.csv", views.animation_export, name="animation-export"),
 ]

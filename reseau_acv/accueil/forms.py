@@ -1,0 +1,40 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reseau_acv.core.models import Theme
+from villes.models import Ville
+
+from .models import Frequence, Preferences
+
+
+class PreferencesForm(forms.ModelForm):
+    frequence = forms.ChoiceField(
+        label=_("Recevoir le résumé des nouveautés"), choices=Frequence.choices, widget=forms.RadioSelect
+    )
+    villes = forms.ModelMultipleChoiceField(
+        label=_("Villes suivies"),
+        queryset=Ville.objects.filter(ville_appui=False).order_by("nom"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("La presse qui les cite vous sera signalée, en plus de vos villes de mission."),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thèmes suivis"),
+        queryset=Theme.objects.order_by("ordre", "nom"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun thème coché : tous les thèmes."),
+    )
+
+    class Meta:
+        model = Preferences
+        fields = [
+            "frequence",
+            "section_rencontres",
+            "section_ressources",
+            "section_questions",
+            "section_presse",
+            "villes",
+            "themes",
+            "invitations_rencontres",
+        ]

@@ -1,0 +1,279 @@
+"""Writes of ``accueil``: preferences, the digest run, the unsubscribe link, staff notices."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reseau_acv.comptes.models import Role, User
+from reseau_acv.core.outbox import outbox_record, render_email
+from villes.models import Mission
+
+from . import digest as digest_lib
+from .models import SECTION_FIELDS, EnvoiDigest, Frequence, Preferences
+from .queues import staff_queues
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "accueil.desabonnement"
+DIGEST_PURPOSE = "accueil.digest"
+STAFF_PURPOSE = "accueil.equipe_quotidien"
+# A member who has not had a digest for long gets at most this much history.
+MAX_LOOKBACK = timedelta(days=31)
+
+
+# --- Preferences ----------------------------------------------------------------------------------
+
+
+def preferences_get(*, user) -> Preferences:
+    """The member's preferences; the defaults (not saved) when they never chose."""
+    preferences = Preferences.objects.filter(user=user).prefetch_related("villes", "themes").first()
+    return preferences or Preferences(user=user)
+
+
+@transaction.atomic
+def preferences_update(
+    *,
+    actor,
+    user,
+    frequence: str,
+    sections: dict[str, bool],
+    villes,
+    themes,
+    invitations_rencontres: bool,
+) -> Preferences:
+    """Save a member's choices. Only the member themself may change them."""
+    if actor is None or not actor.is_authenticated or actor.pk != user.pk:
+        raise PermissionDenied
+    if frequence not in Frequence.values:
+        raise ValidationError(_("Fréquence inconnue."))
+    preferences, _created = Preferences.objects.select_for_update().get_or_create(user=user)
+    preferences.frequence = frequence
+    for key, field in SECTION_FIELDS.items():
+        setattr(preferences, field, bool(sections.get(key, False)))
+    preferences.invitations_rencontres = invitations_rencontres
+    if frequence != Frequence.AUCUNE:
+        preferences.desabonne_le = None
+    preferences.save()
+    preferences.villes.set(villes)
+    preferences.themes.set(themes)
+    return preferences
+
+
+def unsubscribe_token(user) -> str:
+    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_url(user) -> str:
+    return settings.SITE_URL + reverse("accueil:preferences-unsubscribe", kwargs={"token": unsubscribe_token(user)})
+
+
+def user_for_unsubscribe_token(token: str) -> User:
+    """The member a signed link names; ``ValidationError`` if the link was altered."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user_pk = int(data["u"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise ValidationError(_("Ce lien de désabonnement n'est pas valide.")) from error
+    user = User.objects.filter(pk=user_pk, is_active=True).first()
+    if user is None:
+        raise ValidationError(_("Ce lien de désabonnement n'est pas valide."))
+    return user
+
+
+@transaction.atomic
+def preferences_unsubscribe(*, token: str) -> User:
+    """One-click unsubscribe (RFC 8058): the signed token is the authority; no session needed."""
+    user = user_for_unsubscribe_token(token)
+    preferences, _created = Preferences.objects.select_for_update().get_or_create(user=user)
+    if preferences.frequence != Frequence.AUCUNE:
+        preferences.frequence = Frequence.AUCUNE
+        preferences.desabonne_le = timezone.now()
+        preferences.save(update_fields=["frequence", "desabonne_le", "modifie_le"])
+    logger.info("accueil: member %s unsubscribed from the digest", user.pk)
+    return user
+
+
+# --- The digest run -------------------------------------------------------------------------------
+
+
+@dataclass
+class DigestRunResult:
+    period: str
+    members: int = 0
+    sent: int = 0
+    empty: int = 0
+    batches: int = 0
+
+
+def _members_due(frequence: str, period_key: str):
+    due = User.objects.filter(is_active=True).exclude(email="")
+    if frequence == Frequence.HEBDOMADAIRE:
+        due = due.filter(Q(preferences__isnull=True) | Q(preferences__frequence=frequence))
+    else:
+        due = due.filter(preferences__frequence=frequence)
+    return due.exclude(pk__in=EnvoiDigest.objects.filter(periode=period_key).values("user_id"))
+
+
+def _digest_email(*, user, period, sections, since):
+    context = {
+        "user": user,
+        "period": period,
+        "since": since,
+        "sections": sections,
+        "nb_items": sum(len(items) for _section, items in sections),
+        "unsubscribe_url": unsubscribe_url(user),
+        "preferences_url": settings.SITE_URL + reverse("accueil:preferences-edit"),
+    }
+    return render_email("accueil/digest", context), context["unsubscribe_url"]
+
+
+def digest_batch(*, period: digest_lib.Period, batch_size: int) -> tuple[int, int, int]:
+    """Build and record the digests of the next ``batch_size`` members due, in one transaction.
+
+    Returns ``(members, sent, empty)``; ``members == 0`` when nobody is left. The members' rows
+    are locked with SKIP LOCKED, so an overlapping run takes other members; a member whose
+    digest is recorded (even by a run that committed a moment ago) is skipped; a crash rolls the
+    whole batch back, messages included, and the next run takes it again. The number of queries
+    is fixed per batch, except the outbox's few per message.
+    """
+    with transaction.atomic():
+        locked = list(
+            _members_due(period.frequence, period.key)
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("pk")[:batch_size]
+        )
+        if not locked:
+            return 0, 0, 0
+        ids = [user.pk for user in locked]
+        # Read again now that the rows are ours: a run that held them may have just committed.
+        done = set(EnvoiDigest.objects.filter(periode=period.key, user_id__in=ids).values_list("user_id", flat=True))
+        members = [user for user in locked if user.pk not in done]
+        ids = [user.pk for user in members]
+        preferences = {
+            p.user_id: p for p in Preferences.objects.filter(user_id__in=ids).prefetch_related("villes", "themes")
+        }
+        mission_villes: dict[int, set[int]] = defaultdict(set)
+        for personne_id, ville_id in (
+            Mission.objects.current().filter(personne_id__in=ids).values_list("personne_id", "ville_id")
+        ):
+            mission_villes[personne_id].add(ville_id)
+        last_end = dict(
+            EnvoiDigest.objects.filter(user_id__in=ids)
+            .values("user_id")
+            .annotate(fin=Max("fin"))
+            .values_list("user_id", "fin")
+        )
+
+        sinces = {user.pk: _since(period, last_end.get(user.pk)) for user in members}
+        earliest = min(sinces.values(), default=period.start)
+        # One fetch per section and visibility level present in the batch.
+        representatives: dict[str, User] = {}
+        for user in members:
+            representatives.setdefault(digest_lib.level_key(user), user)
+        fetched: dict[tuple[str, str], list[digest_lib.DigestItem]] = {}
+        for section in digest_lib.digest_sections():
+            for level, representative in representatives.items():
+                fetched[(section.key, level)] = section.fetch(user=representative, since=earliest, until=period.end)
+
+        envois, sent, empty = [], 0, 0
+        for user in members:
+            choice = digest_lib.MemberChoice.of(preferences.get(user.pk), mission_villes.get(user.pk, set()))
+            level = digest_lib.level_key(user)
+            sections = []
+            for section in digest_lib.digest_sections():
+                items = digest_lib.select_items(
+                    section=section,
+                    items=fetched[(section.key, level)],
+                    user=user,
+                    choice=choice,
+                    since=sinces[user.pk],
+                )
+                if items:
+                    sections.append((section, items))
+            envoi = EnvoiDigest(
+                user=user,
+                periode=period.key,
+                frequence=period.frequence,
+                debut=sinces[user.pk],
+                fin=period.end,
+                nb_elements=sum(len(items) for _s, items in sections),
+            )
+            if sections:
+                email, link = _digest_email(user=user, period=period, sections=sections, since=sinces[user.pk])
+                message, _created = outbox_record(
+                    purpose=DIGEST_PURPOSE,
+                    obj=period.key,
+                    to=user.email,
+                    email=email,
+                    headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+                )
+                envoi.courriel = message
+                sent += 1
+            else:
+                empty += 1
+            envois.append(envoi)
+        # The unique (member, period) constraint is the last guard: a duplicate rolls back the batch.
+        EnvoiDigest.objects.bulk_create(envois)
+        return len(locked), sent, empty
+
+
+def _since(period: digest_lib.Period, last_end: datetime | None) -> datetime:
+    if last_end is None:
+        return period.start
+    return max(last_end, period.end - MAX_LOOKBACK)
+
+
+def digest_run(
+    *, frequence: str, now: datetime | None = None, batch_size: int = 200, max_batches: int | None = None
+) -> DigestRunResult:
+    """Send the digests due for ``frequence`` now, batch after batch, until nobody is left.
+
+    Safe to run twice, at the same time, or again after a crash: each member gets one digest
+    per period (see :func:`digest_batch`).
+    """
+    period = digest_lib.period_for(frequence, now)
+    result = DigestRunResult(period=period.key)
+    while max_batches is None or result.batches < max_batches:
+        members, sent, empty = digest_batch(period=period, batch_size=batch_size)
+        if members == 0:
+            break
+        result.batches += 1
+        result.members += members
+        result.sent += sent
+        result.empty += empty
+    logger.info("accueil: digest %s: %s sent, %s empty", period.key, result.sent, result.empty)
+    return result
+
+
+# --- Staff notice ---------------------------------------------------------------------------------
+
+
+def staff_notify(*, now: datetime | None = None) -> bool:
+    """Tell the team once a day what waits in the moderation and curation queues, and which
+    press sources fail. Nothing waiting, no message. Returns True if a message was recorded."""
+    today = timezone.localdate(now or timezone.now())
+    staff = User.objects.filter(is_active=True, role=Role.EQUIPE).order_by("pk").first()
+    queues = [queue for queue in staff_queues(user=staff) if queue.count] if staff else []
+    if not queues:
+        return False
+    context = {"queues": queues, "today": today}
+    with transaction.atomic():
+        _message, created = outbox_record(
+            purpose=STAFF_PURPOSE,
+            obj=today.isoformat(),
+            to=settings.EQUIPE_EMAIL,
+            email=render_email("accueil/equipe_quotidien", context),
+        )
+    return created

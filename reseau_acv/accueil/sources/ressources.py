@@ -1,0 +1,223 @@
+"""Resources, experience sheets and questions (app ``ressources``) in ``accueil``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from reseau_acv.core.models import Theme
+from ressources.models import Question, Ressource, RetourExperience, Signalement
+from villes.models import Ville
+
+from ..charts import Chart
+from ..dashboard import PANELS, Panel
+from ..digest import DigestItem, DigestSection, register_digest_section
+from ..queues import StaffQueue, register_staff_queue
+from ..search import SearchGroup, SearchResult, fulltext, register_search_group
+from ..stats import register_chart
+from . import absolute, reverse_or, url_of
+
+DIGEST_LIMIT = 50
+_THEME_IDS = Prefetch("themes", queryset=Theme.objects.only("pk"))
+
+
+def _new(model, *, user, since, until):
+    return (
+        model.objects.visible_to(user)
+        .published()
+        .filter(publie_le__gte=since, publie_le__lt=until)
+        .order_by("-publie_le")
+    )
+
+
+def digest_ressources(*, user, since, until) -> list[DigestItem]:
+    """New resources and experience sheets published in the period that ``user`` may see."""
+    items = []
+    ressources = _new(Ressource, user=user, since=since, until=until).prefetch_related(_THEME_IDS)[:DIGEST_LIMIT]
+    for ressource in ressources:
+        items.append(
+            DigestItem(
+                section="ressources",
+                titre=ressource.titre,
+                url=absolute(url_of(ressource)),
+                date=ressource.publie_le,
+                visibilite=ressource.visibilite,
+                detail=str(ressource.get_type_display()),
+                themes=frozenset(t.pk for t in ressource.themes.all()),
+            )
+        )
+    retours = (
+        _new(RetourExperience, user=user, since=since, until=until)
+        .select_related("ville")
+        .prefetch_related(_THEME_IDS)[:DIGEST_LIMIT]
+    )
+    for retour in retours:
+        items.append(
+            DigestItem(
+                section="ressources",
+                titre=retour.titre,
+                url=absolute(url_of(retour)),
+                date=retour.publie_le,
+                visibilite=retour.visibilite,
+                detail=str(_("Retour d'expérience — %(ville)s") % {"ville": retour.ville.nom}),
+                villes=frozenset([retour.ville_id]),
+                themes=frozenset(t.pk for t in retour.themes.all()),
+            )
+        )
+    return items
+
+
+def digest_questions(*, user, since, until) -> list[DigestItem]:
+    """Open questions asked in the period that ``user`` may see."""
+    questions = (
+        _new(Question, user=user, since=since, until=until)
+        .filter(fermee=False)
+        .prefetch_related(_THEME_IDS)[:DIGEST_LIMIT]
+    )
+    return [
+        DigestItem(
+            section="questions",
+            titre=question.titre,
+            url=absolute(url_of(question)),
+            date=question.publie_le,
+            visibilite=question.visibilite,
+            themes=frozenset(t.pk for t in question.themes.all()),
+        )
+        for question in questions
+    ]
+
+
+register_digest_section(
+    DigestSection(
+        "ressources", _("Nouvelles ressources et fiches d'expérience"), digest_ressources, match="themes", order=20
+    )
+)
+register_digest_section(
+    DigestSection("questions", _("Questions ouvertes du réseau"), digest_questions, match="themes", order=30)
+)
+
+
+# --- Search ---------------------------------------------------------------------------------------
+
+
+def _search(model, fields, *, user, query, limit, extrait):
+    queryset = fulltext(model.objects.visible_to(user), query=query, fields=fields, title_field="titre")
+    return [
+        SearchResult(titre=obj.titre, url=url_of(obj), extrait=extrait(obj), date=obj.publie_le)
+        for obj in queryset[:limit]
+    ]
+
+
+def search_ressources(*, user, query, limit):
+    fields = {"titre": "A", "resume": "B", "source": "C", "corps": "C"}
+    return _search(Ressource, fields, user=user, query=query, limit=limit, extrait=lambda r: r.resume[:160])
+
+
+def search_retours(*, user, query, limit):
+    fields = {"titre": "A", "difficulte": "B", "leviers": "B", "contexte": "C", "resultat": "C"}
+    return _search(RetourExperience, fields, user=user, query=query, limit=limit, extrait=lambda r: r.difficulte[:160])
+
+
+def search_questions(*, user, query, limit):
+    return _search(
+        Question, {"titre": "A", "corps": "B"}, user=user, query=query, limit=limit, extrait=lambda q: q.corps[:160]
+    )
+
+
+register_search_group(SearchGroup("ressources", _("Ressources"), search_ressources, order=20))
+register_search_group(SearchGroup("retours", _("Fiches d'expérience"), search_retours, order=30))
+register_search_group(SearchGroup("questions", _("Questions"), search_questions, order=40))
+
+
+# --- Staff queues ---------------------------------------------------------------------------------
+
+
+def _awaiting(*, user) -> int:
+    return sum(model.objects.awaiting_moderation().count() for model in (Ressource, RetourExperience, Question))
+
+
+def _reports(*, user) -> int:
+    return Signalement.objects.filter(traite=False).count()
+
+
+register_staff_queue(
+    StaffQueue(
+        "moderation",
+        _("Contributions en attente de modération"),
+        _awaiting,
+        lambda: reverse_or("ressources:moderation-list", "/admin/ressources/"),
+        order=10,
+    )
+)
+register_staff_queue(
+    StaffQueue(
+        "signalements",
+        _("Messages signalés à examiner"),
+        _reports,
+        lambda: reverse_or("ressources:moderation-list", "/admin/ressources/signalement/"),
+        order=20,
+    )
+)
+
+
+# --- Dashboard ------------------------------------------------------------------------------------
+
+
+def ressources_panel(user) -> Panel | None:
+    """Leads: what is new in the network on their themes. Partners: what is open to them."""
+    if user.is_equipe:
+        return None
+    queryset = Ressource.objects.visible_to(user).published().order_by("-publie_le")
+    if user.is_chef_de_projet:
+        themes = list(Theme.objects.filter(pk__in=_followed_themes(user)).values_list("pk", flat=True))
+        if themes:
+            queryset = queryset.filter(themes__in=themes).distinct()
+        title = _("Nouveautés du réseau sur mes thèmes")
+    else:
+        title = _("Ressources ouvertes aux partenaires")
+    return Panel(
+        "ressources",
+        str(title),
+        "accueil/includes/_panel_ressources.html",
+        {"title": title, "ressources": [(r, url_of(r)) for r in queryset[:5]]},
+    )
+
+
+def _followed_themes(user):
+    from ..models import Preferences
+
+    return Preferences.themes.through.objects.filter(preferences__user=user).values("theme_id")
+
+
+PANELS.append(ressources_panel)
+
+
+# --- Charts ---------------------------------------------------------------------------------------
+
+
+def chart_contributions() -> Chart:
+    """Published contributions per town: resources, experience sheets, questions."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    sources = [
+        (0, Ressource.objects.published().filter(villes__isnull=False), "villes"),
+        (1, RetourExperience.objects.published(), "ville"),
+        (2, Question.objects.published().filter(villes__isnull=False), "villes"),
+    ]
+    for index, queryset, field in sources:
+        for ville_id, n in queryset.values(field).annotate(n=Count("pk", distinct=True)).values_list(field, "n"):
+            counts[ville_id][index] = n
+    names = dict(Ville.objects.filter(pk__in=counts).values_list("pk", "nom"))
+    rows = sorted(((names[pk], values) for pk, values in counts.items()), key=lambda row: (-sum(row[1]), row[0]))
+    return Chart(
+        key="contributions-villes",
+        title=str(_("Contributions par ville")),
+        description=str(_("Ressources, retours d'expérience et questions publiés qui concernent chaque ville.")),
+        label_header=str(_("Ville")),
+        series=[str(_("Ressources")), str(_("Retours d'expérience")), str(_("Questions"))],
+        rows=rows,
+    )
+
+
+register_chart("contributions-villes", chart_contributions, order=40)

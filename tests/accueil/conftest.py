@@ -1,0 +1,86 @@
+"""Fixtures of the accueil tests: content of the domain apps at a given date, a fixed clock."""
+
+from __future__ import annotations
+
+import itertools
+from contextlib import contextmanager
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reseau_acv.core.visibility import Visibilite
+from ressources.models import Question, Ressource, RetourExperience, Statut
+
+PARIS = ZoneInfo("Europe/Paris")
+# A Wednesday: the weekly digest covers Monday 16 to Monday 23 November 2026, the daily one the 24th.
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=PARIS)
+IN_WEEK = datetime(2026, 11, 18, 14, 0, tzinfo=PARIS)
+YESTERDAY = datetime(2026, 11, 24, 15, 0, tzinfo=PARIS)
+
+_numbers = itertools.count(1)
+
+
+def make_ressource(
+    titre="Guide OPAH-RU", *, visibilite=Visibilite.RESEAU, publie_le=IN_WEEK, statut=Statut.PUBLIE, themes=(), **extra
+):
+    n = next(_numbers)
+    ressource = Ressource.objects.create(
+        titre=titre, slug=f"ressource-{n}", visibilite=visibilite, statut=statut, publie_le=publie_le, **extra
+    )
+    ressource.themes.set(themes)
+    return ressource
+
+
+def make_question(
+    titre="Qui a une convention ORT ?", *, visibilite=Visibilite.RESEAU, publie_le=IN_WEEK, themes=(), **extra
+):
+    n = next(_numbers)
+    question = Question.objects.create(
+        titre=titre, slug=f"question-{n}", visibilite=visibilite, statut=Statut.PUBLIE, publie_le=publie_le, **extra
+    )
+    question.themes.set(themes)
+    return question
+
+
+def make_retour(titre, *, ville, visibilite=Visibilite.RESEAU, publie_le=IN_WEEK, **extra):
+    n = next(_numbers)
+    return RetourExperience.objects.create(
+        titre=titre,
+        slug=f"retour-{n}",
+        ville=ville,
+        visibilite=visibilite,
+        statut=Statut.PUBLIE,
+        publie_le=publie_le,
+        contexte="Contexte",
+        difficulte="Difficulté",
+        type_difficulte=RetourExperience.Difficulte.FINANCEMENT,
+        leviers="Leviers",
+        type_levier=RetourExperience.Levier.PARTENARIAT,
+        resultat="Résultat",
+        **extra,
+    )
+
+
+@contextmanager
+def broker(url: str | None = None):
+    """Send tasks through a broker (a real one, or ``url``) instead of running them inline."""
+    from reseau_acv.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    if url is not None:
+        app.conf.broker_url = url
+    app._pool = None
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved
+        app._pool = None
+
+
+@pytest.fixture
+def themes(db):
+    from reseau_acv.core.models import Theme
+
+    return {theme.slug: theme for theme in Theme.objects.all()}
