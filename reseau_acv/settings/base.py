@@ -189,7 +189,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic work. Each app's entries are named after the task; every task is idempotent.
 CELERY_BEAT_SCHEDULE = {
+    # Digests: every hour of the morning; the runs after the first only finish a failed one.
+    "accueil.digest_send.quotidienne": {
+        "task": "accueil.digest_send",
+        "schedule": crontab(minute=5, hour="6-11"),
+        "kwargs": {"frequence": "quotidienne"},
+    },
+    "accueil.digest_send.hebdomadaire": {
+        "task": "accueil.digest_send",
+        "schedule": crontab(minute=20, hour="6-11"),
+        "kwargs": {"frequence": "hebdomadaire"},
+    },
+    "accueil.staff_notify": {"task": "accueil.staff_notify", "schedule": crontab(minute=0, hour=8)},
     "core.outbox_flush": {"task": "core.outbox_flush", "schedule": crontab(minute="*")},
+    "panorama.ingest": {"task": "panorama.ingest", "schedule": crontab(minute="*/30")},
 }
 
 # --- Security --------------------------------------------------------------------------------
@@ -213,6 +226,16 @@ CONTENT_SECURITY_POLICY = {
 # --- Platform --------------------------------------------------------------------------------
 DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=True)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Press panorama: feeds are fetched with these limits, never from a private address unless allowed.
+PANORAMA_ALLOW_PRIVATE_ADDRESSES = env.bool("PANORAMA_ALLOW_PRIVATE_ADDRESSES", default=False)
+PANORAMA_ALLOW_LOCAL_FILES = env.bool("PANORAMA_ALLOW_LOCAL_FILES", default=False)
+PANORAMA_FETCH_TIMEOUT = env.float("PANORAMA_FETCH_TIMEOUT", default=15.0)
+PANORAMA_FETCH_MAX_BYTES = env.int("PANORAMA_FETCH_MAX_BYTES", default=5 * 1024 * 1024)
+PANORAMA_FETCH_MAX_REDIRECTS = env.int("PANORAMA_FETCH_MAX_REDIRECTS", default=3)
+PANORAMA_USER_AGENT = env.str(
+    "PANORAMA_USER_AGENT",
+    default="ReseauACV-Panorama/1.0 (+https://reseau-acv.example/panorama; reseau@villesaucarre.example)",
+)
 
 LOGGING = {
     "version": 1,
