@@ -1,0 +1,118 @@
+"""Forms of the library. Views pass their cleaned data to the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from reseau_acv.core.models import Theme
+from villes.models import Ville
+
+from .models import Question, Ressource, RetourExperience
+from .uploads import verify_upload
+
+ACCEPT = ".pdf,.odt,.ods,.odp,.docx,.xlsx,.pptx,.png,.jpg,.jpeg,.webp,.gif,.csv,.txt"
+
+
+class RessourceForm(forms.ModelForm):
+    fichier = forms.FileField(
+        label=_("Fichier"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    lien = forms.URLField(label=_("Lien"), required=False, max_length=500, assume_scheme="https")
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thèmes"), queryset=Theme.objects.order_by("ordre"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    villes = forms.ModelMultipleChoiceField(
+        label=_("Villes concernées"), queryset=Ville.objects.order_by("nom"), required=False
+    )
+
+    class Meta:
+        model = Ressource
+        fields = ["titre", "type", "resume", "corps", "lien", "programme", "source", "date_document", "visibilite"]
+        widgets = {
+            "resume": forms.Textarea(attrs={"rows": 3}),
+            "corps": forms.Textarea(attrs={"rows": 10}),
+            "date_document": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fichier"].help_text = _(
+            "PDF, document bureautique (odt, ods, odp, docx, xlsx, pptx), image, CSV ou texte, %(max)s au plus. "
+            "Un nouveau fichier devient une nouvelle version : les précédentes restent consultables."
+        ) % {"max": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+        self.fields["villes"].help_text = _("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.")
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data.get("fichier")
+        if fichier:
+            verify_upload(fichier)
+        return fichier or None
+
+    def clean(self):
+        cleaned = super().clean()
+        has_file = bool(cleaned.get("fichier")) or bool(self.instance.pk and self.instance.fichier)
+        if not has_file and not cleaned.get("lien") and not self.errors.get("fichier"):
+            raise forms.ValidationError(_("Joignez un fichier ou indiquez un lien."))
+        return cleaned
+
+
+class RetourForm(forms.ModelForm):
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thèmes"), queryset=Theme.objects.order_by("ordre"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = RetourExperience
+        fields = [
+            "titre",
+            "ville",
+            "contexte",
+            "difficulte",
+            "type_difficulte",
+            "leviers",
+            "type_levier",
+            "resultat",
+            "partenaires",
+            "contacts",
+            "visibilite",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 5})
+            for name in ("contexte", "difficulte", "leviers", "resultat", "partenaires", "contacts")
+        }
+
+    def __init__(self, *args, ressources_qs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ressources"] = forms.ModelMultipleChoiceField(
+            label=_("Ressources jointes"),
+            queryset=ressources_qs if ressources_qs is not None else Ressource.objects.none(),
+            required=False,
+            help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+        )
+        if self.instance.pk:
+            self.fields["ressources"].initial = list(self.instance.ressources.values_list("pk", flat=True))
+
+
+class QuestionForm(forms.ModelForm):
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thèmes"), queryset=Theme.objects.order_by("ordre"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    villes = forms.ModelMultipleChoiceField(label=_("Villes"), queryset=Ville.objects.order_by("nom"), required=False)
+
+    class Meta:
+        model = Question
+        fields = ["titre", "corps", "visibilite"]
+        widgets = {"corps": forms.Textarea(attrs={"rows": 6})}
+
+
+class MessageForm(forms.Form):
+    corps = forms.CharField(label=_("Votre message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+
+
+class MotifForm(forms.Form):
+    motif = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

@@ -1,0 +1,40 @@
+"""Who may do what in the library. Reads go through each model's ``visible_to(user)``."""
+
+from __future__ import annotations
+
+from .models import Message, Question, Statut
+
+
+def is_member(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_moderate(user) -> bool:
+    return is_member(user) and (user.is_superuser or user.is_equipe)
+
+
+def can_contribute(user) -> bool:
+    """Project leads and staff share resources, experience sheets and questions."""
+    return is_member(user) and (user.is_chef_de_projet or can_moderate(user))
+
+
+def can_edit(user, obj) -> bool:
+    """A lead edits their own contributions; staff edit everything."""
+    if can_moderate(user):
+        return True
+    return can_contribute(user) and obj.auteur_id == user.pk
+
+
+def can_comment(user, fil) -> bool:
+    """Signed-in members may answer a published, open thread they can see."""
+    if not is_member(user) or fil.statut != Statut.PUBLIE:
+        return False
+    return not (isinstance(fil, Question) and fil.fermee)
+
+
+def can_accept_answer(user, question: Question) -> bool:
+    return is_member(user) and (question.auteur_id == user.pk or can_moderate(user))
+
+
+def can_report(user, message: Message) -> bool:
+    return is_member(user) and message.auteur_id != user.pk

@@ -1,0 +1,175 @@
+"""Reads of the library, scoped with ``visible_to(user)`` and prefetched (fixed query counts)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from reseau_acv.core.models import Theme
+
+from .models import ActeModeration, FichierVersion, Message, Question, Ressource, RetourExperience, Signalement, Statut
+from .search import highlight, search
+
+SORTS = {"recent": ("-publie_le", "-cree_le", "pk"), "ancien": ("publie_le", "cree_le", "pk"), "titre": ("titre", "pk")}
+
+
+def _ressource_list_qs(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("programme", "auteur").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("ordre")), "villes"
+    )
+
+
+def ressources_visible(*, user) -> QuerySet[Ressource]:
+    return Ressource.objects.visible_to(user)
+
+
+def ressources_search(*, queryset: QuerySet[Ressource], text: str = "", sort: str = "") -> QuerySet[Ressource]:
+    """Full-text search over an already filtered, visible queryset; ranked unless sorted."""
+    text = (text or "").strip()
+    if text:
+        queryset = search(queryset, text)
+        if sort in SORTS:
+            queryset = queryset.order_by(*SORTS[sort])
+    else:
+        queryset = queryset.order_by(*SORTS.get(sort, SORTS["recent"]))
+    return _ressource_list_qs(queryset)
+
+
+def with_excerpts(items):
+    for item in items:
+        item.extrait = highlight(getattr(item, "extrait_brut", None) or getattr(item, "resume", ""))
+    return items
+
+
+def ressource_detail_qs(*, user) -> QuerySet[Ressource]:
+    return (
+        Ressource.objects.visible_to(user)
+        .select_related("programme", "auteur", "auteur__organisation")
+        .prefetch_related("themes", "villes")
+    )
+
+
+def ressource_versions(*, ressource: Ressource) -> list[FichierVersion]:
+    return list(ressource.versions.select_related("auteur").order_by("-numero"))
+
+
+def messages_of(*, user, **fil) -> list[Message]:
+    return list(Message.objects.visible_to(user).filter(**fil).select_related("auteur", "auteur__organisation"))
+
+
+def ressources_latest(*, user, limit: int = 5) -> list[Ressource]:
+    """The latest published resources of the network the user may see (dashboard)."""
+    return list(
+        Ressource.objects.visible_to(user).published().select_related("programme").order_by("-publie_le", "-pk")[:limit]
+    )
+
+
+def ressources_of_ville(*, user, ville, limit: int = 6) -> list[Ressource]:
+    """The latest published resources concerning a town (town page)."""
+    return list(
+        Ressource.objects.visible_to(user)
+        .published()
+        .filter(villes=ville)
+        .select_related("programme")
+        .order_by("-publie_le", "-pk")[:limit]
+    )
+
+
+def retours_of_ville(*, user, ville, limit: int = 6) -> list[RetourExperience]:
+    return list(
+        RetourExperience.objects.visible_to(user).published().filter(ville=ville).order_by("-publie_le", "-pk")[:limit]
+    )
+
+
+def town_section_context(*, ville, user) -> dict:
+    return {
+        "ressources": ressources_of_ville(user=user, ville=ville),
+        "retours": retours_of_ville(user=user, ville=ville),
+    }
+
+
+# --- experience sheets -----------------------------------------------------------------------
+
+
+def retours_list(*, user, text: str = "") -> QuerySet[RetourExperience]:
+    queryset = RetourExperience.objects.visible_to(user)
+    queryset = search(queryset, text) if text.strip() else queryset.order_by("-publie_le", "-cree_le", "pk")
+    return queryset.select_related("ville").prefetch_related("themes")
+
+
+def retour_detail_qs(*, user) -> QuerySet[RetourExperience]:
+    return (
+        RetourExperience.objects.visible_to(user)
+        .select_related("ville", "auteur", "auteur__organisation")
+        .prefetch_related("themes", Prefetch("ressources", queryset=Ressource.objects.visible_to(user)))
+    )
+
+
+def retours_similaires(*, user, retour: RetourExperience, limit: int = 5) -> list[RetourExperience]:
+    """Sheets from other towns that share a theme, most shared themes first."""
+    theme_ids = [t.pk for t in retour.themes.all()]
+    if not theme_ids:
+        return []
+    return list(
+        RetourExperience.objects.visible_to(user)
+        .published()
+        .exclude(ville_id=retour.ville_id)
+        .filter(themes__in=theme_ids)
+        .annotate(communs=Count("themes", filter=Q(themes__in=theme_ids)))
+        .select_related("ville")
+        .order_by("-communs", "-publie_le")[:limit]
+    )
+
+
+# --- questions -------------------------------------------------------------------------------
+
+
+def questions_list(*, user, text: str = "") -> QuerySet[Question]:
+    queryset = Question.objects.visible_to(user)
+    if text.strip():
+        queryset = search(queryset, text)
+    else:
+        queryset = queryset.order_by("-epinglee", "-publie_le", "-cree_le", "pk")
+    return (
+        queryset.select_related("auteur")
+        .prefetch_related("themes", "villes")
+        .annotate(nb_reponses=Count("messages", filter=Q(messages__masque=False), distinct=True))
+    )
+
+
+def question_detail_qs(*, user) -> QuerySet[Question]:
+    return (
+        Question.objects.visible_to(user)
+        .select_related("auteur", "auteur__organisation")
+        .prefetch_related("themes", "villes")
+    )
+
+
+# --- moderation ------------------------------------------------------------------------------
+
+
+def moderation_queue() -> dict:
+    return {
+        "ressources": list(
+            Ressource.objects.awaiting_moderation().select_related("auteur").order_by("modifie_le", "pk")
+        ),
+        "retours": list(
+            RetourExperience.objects.awaiting_moderation()
+            .select_related("auteur", "ville")
+            .order_by("modifie_le", "pk")
+        ),
+        "signalements": list(
+            Signalement.objects.filter(traite=False, message__masque=False)
+            .select_related(
+                "auteur", "message", "message__auteur", "message__question", "message__ressource", "message__retour"
+            )
+            .order_by("cree_le")
+        ),
+        "actes": list(ActeModeration.objects.select_related("acteur", "cible_type")[:30]),
+    }
+
+
+def moderation_count() -> int:
+    return (
+        Ressource.objects.filter(statut=Statut.PROPOSE).count()
+        + RetourExperience.objects.filter(statut=Statut.PROPOSE).count()
+    )

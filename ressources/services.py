@@ -1,0 +1,433 @@
+"""Writes of the library: contribute, moderate, discuss.
+
+Each function is keyword-only, takes the acting member, checks permission, runs in one
+transaction, records moderation acts and records e-mails in the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from reseau_acv.core.outbox import outbox_record, render_email
+
+from . import permissions
+from .models import ActeModeration, FichierVersion, Message, Question, Ressource, RetourExperience, Signalement, Statut
+from .search import refresh_search_vector
+from .uploads import verify_upload
+
+Moderable = Ressource | RetourExperience | Question
+Fil = Question | Ressource | RetourExperience
+
+RESSOURCE_FIELDS = (
+    "titre",
+    "resume",
+    "corps",
+    "type",
+    "lien",
+    "programme",
+    "source",
+    "date_document",
+    "visibilite",
+)
+RETOUR_FIELDS = (
+    "titre",
+    "ville",
+    "contexte",
+    "difficulte",
+    "type_difficulte",
+    "leviers",
+    "type_levier",
+    "resultat",
+    "partenaires",
+    "contacts",
+    "visibilite",
+)
+QUESTION_FIELDS = ("titre", "corps", "visibilite")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+RESERVED_SLUGS = {"proposer", "moderation", "retours", "questions", "messages", "poser"}
+
+
+def _unique_slug(model, titre: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(titre)[:200] or "contenu"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-1"
+    slug, n = base, 2
+    existing = model.objects.filter(slug__startswith=base)
+    if exclude_pk:
+        existing = existing.exclude(pk=exclude_pk)
+    taken = set(existing.values_list("slug", flat=True))
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _record(*, actor, action: str, obj, motif: str = "") -> ActeModeration:
+    return ActeModeration.objects.create(
+        acteur=actor,
+        action=action,
+        cible_type=ContentType.objects.get_for_model(type(obj)),
+        cible_id=obj.pk,
+        cible_titre=str(obj)[:255],
+        motif=motif,
+    )
+
+
+def _initial_status(*, actor, submit: bool) -> str:
+    if permissions.can_moderate(actor):
+        return Statut.PUBLIE if submit else Statut.BROUILLON
+    return Statut.PROPOSE if submit else Statut.BROUILLON
+
+
+def _apply_status(*, actor, obj, submit: bool) -> list[str]:
+    """Status after a contribution is saved: staff publish directly, leads propose."""
+    changed: list[str] = []
+    if obj.statut == Statut.PUBLIE and not permissions.can_moderate(actor):
+        return changed  # a lead's edit of published content stays published
+    new = _initial_status(actor=actor, submit=submit)
+    if obj.statut == Statut.PUBLIE and not submit:
+        new = Statut.BROUILLON
+    if new != obj.statut:
+        obj.statut = new
+        changed.append("statut")
+    if new == Statut.PUBLIE and obj.publie_le is None:
+        obj.publie_le = timezone.now()
+        changed.append("publie_le")
+    return changed
+
+
+def _after_contribution(*, actor, obj, was: str | None) -> None:
+    if obj.statut == was:
+        return
+    if obj.statut == Statut.PROPOSE:
+        _record(actor=actor, action=ActeModeration.Action.PROPOSER, obj=obj)
+    elif obj.statut == Statut.PUBLIE:
+        _record(actor=actor, action=ActeModeration.Action.PUBLIER, obj=obj)
+
+
+def _stored_name(*, titre: str, extension: str) -> str:
+    return f"{slugify(titre)[:80] or 'fichier'}.{extension}"
+
+
+def _attach_file(*, actor, ressource: Ressource, fichier: UploadedFile) -> FichierVersion:
+    verified = verify_upload(fichier)  # raises before anything is stored
+    original = Path(fichier.name or "fichier").name[:200]
+    numero = (ressource.versions.aggregate(m=Max("numero"))["m"] or 0) + 1
+    version = FichierVersion(
+        ressource=ressource,
+        numero=numero,
+        nom=f"{Path(original).stem[:180] or 'fichier'}.{verified.extension}",
+        type_mime=verified.type_mime,
+        taille=verified.taille,
+        auteur=actor,
+    )
+    version.fichier.save(_stored_name(titre=ressource.titre, extension=verified.extension), fichier, save=False)
+    version.save()
+    ressource.fichier = version.fichier.name
+    ressource.fichier_nom = version.nom
+    ressource.fichier_type = version.type_mime
+    ressource.fichier_taille = version.taille
+    ressource.save(update_fields=["fichier", "fichier_nom", "fichier_type", "fichier_taille", "modifie_le"])
+    return version
+
+
+# --- resources -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ressource_create(
+    *,
+    actor,
+    data: dict,
+    themes: Iterable = (),
+    villes: Iterable = (),
+    fichier: UploadedFile | None = None,
+    submit: bool = True,
+) -> Ressource:
+    """A lead proposes a resource (it waits for moderation); staff publish it directly."""
+    if not permissions.can_contribute(actor):
+        raise PermissionDenied
+    if fichier is not None:
+        verify_upload(fichier)
+    if not fichier and not data.get("lien"):
+        raise ValidationError(_("Joignez un fichier ou indiquez un lien."))
+    ressource = Ressource(auteur=actor, **{k: data[k] for k in RESSOURCE_FIELDS if k in data})
+    ressource.slug = _unique_slug(Ressource, ressource.titre)
+    _apply_status(actor=actor, obj=ressource, submit=submit)
+    ressource.full_clean(exclude=["fichier", "slug"])
+    ressource.save()
+    ressource.themes.set(themes)
+    ressource.villes.set(villes)
+    if fichier is not None:
+        _attach_file(actor=actor, ressource=ressource, fichier=fichier)
+    refresh_search_vector(ressource)
+    _after_contribution(actor=actor, obj=ressource, was=None)
+    return ressource
+
+
+@transaction.atomic
+def ressource_update(
+    *,
+    actor,
+    ressource: Ressource,
+    data: dict,
+    themes: Iterable | None = None,
+    villes: Iterable | None = None,
+    fichier: UploadedFile | None = None,
+    submit: bool = True,
+) -> Ressource:
+    """The author or staff edit a resource; a new file becomes a new version."""
+    if not permissions.can_edit(actor, ressource):
+        raise PermissionDenied
+    if fichier is not None:
+        verify_upload(fichier)
+    was = ressource.statut
+    fields = [k for k in RESSOURCE_FIELDS if k in data]
+    for key in fields:
+        setattr(ressource, key, data[key])
+    if not fichier and not ressource.fichier and not ressource.lien:
+        raise ValidationError(_("Joignez un fichier ou indiquez un lien."))
+    fields += _apply_status(actor=actor, obj=ressource, submit=submit)
+    ressource.full_clean(exclude=["fichier", "slug"])
+    ressource.save(update_fields=[*fields, "modifie_le"])
+    if themes is not None:
+        ressource.themes.set(themes)
+    if villes is not None:
+        ressource.villes.set(villes)
+    if fichier is not None:
+        _attach_file(actor=actor, ressource=ressource, fichier=fichier)
+    refresh_search_vector(ressource)
+    _after_contribution(actor=actor, obj=ressource, was=was)
+    return ressource
+
+
+# --- experience sheets -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def retour_create(
+    *, actor, data: dict, themes: Iterable = (), ressources: Iterable = (), submit: bool = True
+) -> RetourExperience:
+    if not permissions.can_contribute(actor):
+        raise PermissionDenied
+    retour = RetourExperience(auteur=actor, **{k: data[k] for k in RETOUR_FIELDS if k in data})
+    retour.slug = _unique_slug(RetourExperience, retour.titre)
+    _apply_status(actor=actor, obj=retour, submit=submit)
+    retour.full_clean(exclude=["slug"])
+    retour.save()
+    retour.themes.set(themes)
+    retour.ressources.set(ressources)
+    refresh_search_vector(retour)
+    _after_contribution(actor=actor, obj=retour, was=None)
+    return retour
+
+
+@transaction.atomic
+def retour_update(
+    *,
+    actor,
+    retour: RetourExperience,
+    data: dict,
+    themes: Iterable | None = None,
+    ressources: Iterable | None = None,
+    submit: bool = True,
+) -> RetourExperience:
+    if not permissions.can_edit(actor, retour):
+        raise PermissionDenied
+    was = retour.statut
+    fields = [k for k in RETOUR_FIELDS if k in data]
+    for key in fields:
+        setattr(retour, key, data[key])
+    fields += _apply_status(actor=actor, obj=retour, submit=submit)
+    retour.full_clean(exclude=["slug"])
+    retour.save(update_fields=[*fields, "modifie_le"])
+    if themes is not None:
+        retour.themes.set(themes)
+    if ressources is not None:
+        retour.ressources.set(ressources)
+    refresh_search_vector(retour)
+    _after_contribution(actor=actor, obj=retour, was=was)
+    return retour
+
+
+# --- moderation ------------------------------------------------------------------------------
+
+
+def _require_moderator(actor) -> None:
+    if not permissions.can_moderate(actor):
+        raise PermissionDenied
+
+
+def _tell_author(*, purpose: str, obj, motif: str = "") -> None:
+    auteur = obj.auteur
+    if auteur is None or not auteur.is_active or not auteur.email:
+        return
+    outbox_record(
+        purpose=f"ressources.{purpose}",
+        obj=f"{obj._meta.label_lower}:{obj.pk}:{obj.modifie_le:%Y%m%d%H%M%S%f}",
+        to=auteur.email,
+        email=render_email(f"ressources/{purpose}", {"objet": obj, "auteur": auteur, "motif": motif}),
+    )
+
+
+@transaction.atomic
+def contenu_publish(*, actor, obj: Moderable) -> Moderable:
+    """Staff publish a proposed (or sent back, or hidden) contribution; its author is told."""
+    _require_moderator(actor)
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if obj.statut == Statut.PUBLIE:
+        return obj
+    obj.statut = Statut.PUBLIE
+    obj.motif_moderation = ""
+    fields = ["statut", "motif_moderation", "modifie_le"]
+    if obj.publie_le is None:
+        obj.publie_le = timezone.now()
+        fields.append("publie_le")
+    obj.save(update_fields=fields)
+    _record(actor=actor, action=ActeModeration.Action.PUBLIER, obj=obj)
+    if obj.auteur_id != actor.pk:
+        _tell_author(purpose="publication", obj=obj)
+    return obj
+
+
+@transaction.atomic
+def contenu_send_back(*, actor, obj: Moderable, motif: str) -> Moderable:
+    """Staff send a contribution back to its author with a reason, told by e-mail."""
+    _require_moderator(actor)
+    motif = motif.strip()
+    if not motif:
+        raise ValidationError({"motif": _("Indiquez à l'auteur ce qu'il faut reprendre.")})
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if obj.statut == Statut.RENVOYE:
+        return obj
+    obj.statut = Statut.RENVOYE
+    obj.motif_moderation = motif
+    obj.save(update_fields=["statut", "motif_moderation", "modifie_le"])
+    _record(actor=actor, action=ActeModeration.Action.RENVOYER, obj=obj, motif=motif)
+    _tell_author(purpose="renvoi", obj=obj, motif=motif)
+    return obj
+
+
+@transaction.atomic
+def contenu_hide(*, actor, obj: Moderable, motif: str) -> Moderable:
+    """Staff hide content with a reason: it leaves lists and search for all but staff and author."""
+    _require_moderator(actor)
+    motif = motif.strip()
+    if not motif:
+        raise ValidationError({"motif": _("Indiquez pourquoi ce contenu est masqué.")})
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    obj.statut = Statut.MASQUE
+    obj.motif_moderation = motif
+    obj.save(update_fields=["statut", "motif_moderation", "modifie_le"])
+    _record(actor=actor, action=ActeModeration.Action.MASQUER, obj=obj, motif=motif)
+    return obj
+
+
+# --- questions and messages ------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_create(*, actor, data: dict, themes: Iterable = (), villes: Iterable = ()) -> Question:
+    """A lead asks the network; the question is published at once (staff may hide it)."""
+    if not permissions.can_contribute(actor):
+        raise PermissionDenied
+    question = Question(auteur=actor, **{k: data[k] for k in QUESTION_FIELDS if k in data})
+    question.slug = _unique_slug(Question, question.titre)
+    question.statut = Statut.PUBLIE
+    question.publie_le = timezone.now()
+    question.full_clean(exclude=["slug"])
+    question.save()
+    question.themes.set(themes)
+    question.villes.set(villes)
+    refresh_search_vector(question)
+    return question
+
+
+@transaction.atomic
+def message_create(*, actor, fil: Fil, corps: str) -> Message:
+    """A member answers a question or comments a resource or an experience sheet."""
+    if not type(fil).objects.visible_to(actor).filter(pk=fil.pk).exists():
+        raise PermissionDenied
+    if not permissions.can_comment(actor, fil):
+        raise PermissionDenied
+    corps = corps.strip()
+    if not corps:
+        raise ValidationError({"corps": _("Le message est vide.")})
+    field = {Question: "question", Ressource: "ressource", RetourExperience: "retour"}[type(fil)]
+    return Message.objects.create(auteur=actor, corps=corps, **{field: fil})
+
+
+@transaction.atomic
+def message_hide(*, actor, message: Message, motif: str) -> Message:
+    _require_moderator(actor)
+    motif = motif.strip()
+    if not motif:
+        raise ValidationError({"motif": _("Indiquez pourquoi ce message est masqué.")})
+    message.masque = True
+    message.motif_masquage = motif
+    message.save(update_fields=["masque", "motif_masquage", "modifie_le"])
+    message.signalements.filter(traite=False).update(traite=True)
+    _record(actor=actor, action=ActeModeration.Action.MASQUER, obj=message, motif=motif)
+    return message
+
+
+@transaction.atomic
+def message_report(*, actor, message: Message, motif: str) -> Signalement:
+    """A member reports a message to staff (once per member and message)."""
+    if not permissions.can_report(actor, message):
+        raise PermissionDenied
+    motif = motif.strip()
+    if not motif:
+        raise ValidationError({"motif": _("Dites en quelques mots ce qui pose problème.")})
+    signalement, created = Signalement.objects.get_or_create(message=message, auteur=actor, defaults={"motif": motif})
+    if created:
+        _record(actor=actor, action=ActeModeration.Action.SIGNALER, obj=message, motif=motif)
+    return signalement
+
+
+@transaction.atomic
+def question_accept_answer(*, actor, question: Question, message: Message | None) -> Question:
+    """The author (or staff) marks the answer that helped."""
+    if not permissions.can_accept_answer(actor, question):
+        raise PermissionDenied
+    if message is not None and (message.question_id != question.pk or message.masque):
+        raise ValidationError(_("Cette réponse n'appartient pas à cette question."))
+    question.reponse_retenue = message
+    question.save(update_fields=["reponse_retenue", "modifie_le"])
+    return question
+
+
+@transaction.atomic
+def question_set_pinned(*, actor, question: Question, epinglee: bool) -> Question:
+    _require_moderator(actor)
+    if question.epinglee != epinglee:
+        question.epinglee = epinglee
+        question.save(update_fields=["epinglee", "modifie_le"])
+        action = ActeModeration.Action.EPINGLER if epinglee else ActeModeration.Action.DESEPINGLER
+        _record(actor=actor, action=action, obj=question)
+    return question
+
+
+@transaction.atomic
+def question_set_closed(*, actor, question: Question, fermee: bool) -> Question:
+    _require_moderator(actor)
+    if question.fermee != fermee:
+        question.fermee = fermee
+        question.save(update_fields=["fermee", "modifie_le"])
+        _record(
+            actor=actor, action=ActeModeration.Action.FERMER if fermee else ActeModeration.Action.ROUVRIR, obj=question
+        )
+    return question

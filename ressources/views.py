@@ -1,0 +1,448 @@
+"""Pages of the library. Thin: fetch through ``visible_to(user)``, call a service, render."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from reseau_acv.core.permissions import equipe_required
+from reseau_acv.core.views import get_visible_or_404
+
+from . import permissions, selectors, services
+from .filters import QuestionFilter, RessourceFilter, RetourFilter
+from .forms import MessageForm, MotifForm, QuestionForm, RessourceForm, RetourForm
+from .models import FichierVersion, Message, Question, Ressource, RetourExperience, Statut
+
+PER_PAGE = 20
+KINDS = {"ressource": Ressource, "retour": RetourExperience, "question": Question}
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _querystring_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _contributor_or_404(user) -> None:
+    if not permissions.can_contribute(user):
+        raise Http404
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- library ---------------------------------------------------------------------------------
+
+
+def ressource_list(request):
+    user = request.user
+    filterset = RessourceFilter(request.GET or None, queryset=selectors.ressources_visible(user=user), user=user)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.ressources_visible(user=user)
+    data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
+    text = (data.get("q") or "").strip()
+    page = _page(request, selectors.ressources_search(queryset=queryset, text=text, sort=data.get("tri") or ""))
+    selectors.with_excerpts(page.object_list)
+    retours = selectors.with_excerpts(list(selectors.retours_list(user=user, text=text)[:5])) if text else []
+    context = {
+        "filter": filterset,
+        "page": page,
+        "ressources": page.object_list,
+        "retours": retours,
+        "q": text,
+        "querystring": _querystring_without_page(request),
+        "can_contribute": permissions.can_contribute(user),
+    }
+    return render(request, "ressources/ressource_list.html", context)
+
+
+def ressource_detail(request, slug: str):
+    user = request.user
+    ressource = get_object_or_404(selectors.ressource_detail_qs(user=user), slug=slug)
+    context = {
+        "ressource": ressource,
+        "versions": selectors.ressource_versions(ressource=ressource),
+        "messages_fil": selectors.messages_of(user=user, ressource=ressource),
+        "message_form": MessageForm(),
+        "motif_form": MotifForm(),
+        "can_edit": permissions.can_edit(user, ressource),
+        "can_comment": permissions.can_comment(user, ressource),
+        "can_moderate": permissions.can_moderate(user),
+        "kind": "ressource",
+    }
+    return render(request, "ressources/ressource_detail.html", context)
+
+
+def _serve(version_file, *, name: str, mime: str):
+    response = FileResponse(version_file.open("rb"), content_type=mime or "application/octet-stream")
+    ascii_name = slugify(name.rsplit(".", 1)[0])[:80] or "fichier"
+    extension = name.rsplit(".", 1)[-1] if "." in name else "bin"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}.{slugify(extension)}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def ressource_download(request, slug: str):
+    """The current file, only for those who may see the resource."""
+    ressource = get_visible_or_404(Ressource, request.user, slug=slug)
+    if not ressource.fichier:
+        raise Http404
+    return _serve(ressource.fichier, name=ressource.fichier_nom, mime=ressource.fichier_type)
+
+
+def fichierversion_download(request, slug: str, numero: int):
+    version = get_object_or_404(
+        FichierVersion.objects.visible_to(request.user).select_related("ressource"),
+        ressource__slug=slug,
+        numero=numero,
+    )
+    return _serve(version.fichier, name=version.nom, mime=version.type_mime)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ressource_create(request):
+    _contributor_or_404(request.user)
+    form = RessourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ressource = services.ressource_create(
+                actor=request.user,
+                data=data,
+                themes=data["themes"],
+                villes=data["villes"],
+                fichier=data.get("fichier"),
+                submit=request.POST.get("action") != "brouillon",
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _message_after_save(ressource))
+            return redirect(ressource)
+    return render(request, "ressources/ressource_form.html", {"form": form, "objet": None})
+
+
+def _message_after_save(obj) -> str:
+    return {
+        Statut.PUBLIE: _("La contribution est publiée."),
+        Statut.PROPOSE: _("Merci ! Votre proposition attend la validation de l'équipe d'animation."),
+    }.get(obj.statut, _("Le brouillon est enregistré. Il n'est visible que par vous et l'équipe."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ressource_update(request, slug: str):
+    ressource = get_visible_or_404(Ressource, request.user, slug=slug)
+    if not permissions.can_edit(request.user, ressource):
+        raise Http404
+    form = RessourceForm(request.POST or None, request.FILES or None, instance=ressource)
+    if not request.POST:
+        form.initial.update(themes=list(ressource.themes.all()), villes=list(ressource.villes.all()))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.ressource_update(
+                actor=request.user,
+                ressource=ressource,
+                data=data,
+                themes=data["themes"],
+                villes=data["villes"],
+                fichier=data.get("fichier"),
+                submit=request.POST.get("action") != "brouillon",
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _message_after_save(ressource))
+            return redirect(ressource)
+    return render(request, "ressources/ressource_form.html", {"form": form, "objet": ressource})
+
+
+# --- experience sheets -----------------------------------------------------------------------
+
+
+def retour_list(request):
+    user = request.user
+    filterset = RetourFilter(request.GET or None, queryset=selectors.retours_list(user=user))
+    text = ""
+    if filterset.is_bound and filterset.is_valid():
+        text = (filterset.form.cleaned_data.get("q") or "").strip()
+        queryset = filterset.filter_queryset(selectors.retours_list(user=user, text=text))
+    else:
+        queryset = selectors.retours_list(user=user)
+    page = _page(request, queryset)
+    selectors.with_excerpts(page.object_list)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "retours": page.object_list,
+        "q": text,
+        "querystring": _querystring_without_page(request),
+        "can_contribute": permissions.can_contribute(user),
+    }
+    return render(request, "ressources/retourexperience_list.html", context)
+
+
+def retour_detail(request, slug: str):
+    user = request.user
+    retour = get_object_or_404(selectors.retour_detail_qs(user=user), slug=slug)
+    context = {
+        "retour": retour,
+        "similaires": selectors.retours_similaires(user=user, retour=retour),
+        "messages_fil": selectors.messages_of(user=user, retour=retour),
+        "message_form": MessageForm(),
+        "motif_form": MotifForm(),
+        "can_edit": permissions.can_edit(user, retour),
+        "can_comment": permissions.can_comment(user, retour),
+        "can_moderate": permissions.can_moderate(user),
+        "kind": "retour",
+    }
+    return render(request, "ressources/retourexperience_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retour_create(request):
+    _contributor_or_404(request.user)
+    form = RetourForm(request.POST or None, ressources_qs=Ressource.objects.visible_to(request.user).published())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            retour = services.retour_create(
+                actor=request.user,
+                data=data,
+                themes=data["themes"],
+                ressources=data["ressources"],
+                submit=request.POST.get("action") != "brouillon",
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _message_after_save(retour))
+            return redirect(retour)
+    return render(request, "ressources/retourexperience_form.html", {"form": form, "objet": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retour_update(request, slug: str):
+    retour = get_visible_or_404(RetourExperience, request.user, slug=slug)
+    if not permissions.can_edit(request.user, retour):
+        raise Http404
+    form = RetourForm(
+        request.POST or None,
+        instance=retour,
+        ressources_qs=Ressource.objects.visible_to(request.user).published(),
+    )
+    if not request.POST:
+        form.initial.update(themes=list(retour.themes.all()))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.retour_update(
+                actor=request.user,
+                retour=retour,
+                data=data,
+                themes=data["themes"],
+                ressources=data["ressources"],
+                submit=request.POST.get("action") != "brouillon",
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _message_after_save(retour))
+            return redirect(retour)
+    return render(request, "ressources/retourexperience_form.html", {"form": form, "objet": retour})
+
+
+# --- questions -------------------------------------------------------------------------------
+
+
+def question_list(request):
+    user = request.user
+    filterset = QuestionFilter(request.GET or None, queryset=selectors.questions_list(user=user))
+    text = ""
+    if filterset.is_bound and filterset.is_valid():
+        text = (filterset.form.cleaned_data.get("q") or "").strip()
+        queryset = filterset.filter_queryset(selectors.questions_list(user=user, text=text))
+    else:
+        queryset = selectors.questions_list(user=user)
+    page = _page(request, queryset)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "questions": page.object_list,
+        "querystring": _querystring_without_page(request),
+        "can_contribute": permissions.can_contribute(user),
+    }
+    return render(request, "ressources/question_list.html", context)
+
+
+def question_detail(request, slug: str):
+    user = request.user
+    question = get_object_or_404(selectors.question_detail_qs(user=user), slug=slug)
+    context = {
+        "question": question,
+        "messages_fil": selectors.messages_of(user=user, question=question),
+        "message_form": MessageForm(),
+        "motif_form": MotifForm(),
+        "can_comment": permissions.can_comment(user, question),
+        "can_accept": permissions.can_accept_answer(user, question),
+        "can_moderate": permissions.can_moderate(user),
+        "kind": "question",
+    }
+    return render(request, "ressources/question_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_create(request):
+    _contributor_or_404(request.user)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        question = services.question_create(actor=request.user, data=data, themes=data["themes"], villes=data["villes"])
+        messages.success(request, _("Votre question est posée au réseau."))
+        return redirect(question)
+    return render(request, "ressources/question_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+def question_accept(request, slug: str):
+    question = get_visible_or_404(Question, request.user, slug=slug)
+    if not permissions.can_accept_answer(request.user, question):
+        raise Http404
+    raw = request.POST.get("message")
+    message = None
+    if raw:
+        message = get_object_or_404(Message.objects.visible_to(request.user), pk=raw, question=question)
+    services.question_accept_answer(actor=request.user, question=question, message=message)
+    messages.success(request, _("La réponse retenue est indiquée."))
+    return redirect(question)
+
+
+@require_POST
+@equipe_required
+def question_moderate(request, slug: str):
+    question = get_visible_or_404(Question, request.user, slug=slug)
+    action = request.POST.get("action")
+    if action in {"epingler", "desepingler"}:
+        services.question_set_pinned(actor=request.user, question=question, epinglee=action == "epingler")
+    elif action in {"fermer", "rouvrir"}:
+        services.question_set_closed(actor=request.user, question=question, fermee=action == "fermer")
+    else:
+        raise Http404
+    messages.success(request, _("C'est fait."))
+    return redirect(question)
+
+
+# --- messages --------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def message_create(request, kind: str, slug: str):
+    model = KINDS.get(kind)
+    if model is None:
+        raise Http404
+    fil = get_visible_or_404(model, request.user, slug=slug)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Le message est vide ou trop long."))
+        return redirect(fil)
+    try:
+        message = services.message_create(actor=request.user, fil=fil, corps=form.cleaned_data["corps"])
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    messages.success(request, _("Votre message est publié."))
+    return redirect(message.get_absolute_url())
+
+
+@require_POST
+@equipe_required
+def message_hide(request, pk: int):
+    message = get_object_or_404(Message.objects.visible_to(request.user), pk=pk)
+    form = MotifForm(request.POST)
+    if form.is_valid():
+        services.message_hide(actor=request.user, message=message, motif=form.cleaned_data["motif"])
+        messages.success(request, _("Le message est masqué."))
+    else:
+        messages.error(request, _("Indiquez le motif du masquage."))
+    if request.POST.get("next") == "moderation":
+        return redirect("ressources:moderation-list")
+    return redirect(message.fil)
+
+
+@require_POST
+@login_required
+def message_report(request, pk: int):
+    message = get_object_or_404(Message.objects.visible_to(request.user), pk=pk)
+    if not permissions.can_report(request.user, message):
+        raise Http404
+    form = MotifForm(request.POST)
+    if form.is_valid():
+        services.message_report(actor=request.user, message=message, motif=form.cleaned_data["motif"])
+        messages.success(request, _("Merci, l'équipe d'animation examinera ce message."))
+    else:
+        messages.error(request, _("Dites en quelques mots ce qui pose problème."))
+    return redirect(message.get_absolute_url())
+
+
+# --- moderation ------------------------------------------------------------------------------
+
+
+@equipe_required
+def moderation_list(request):
+    context = {**selectors.moderation_queue(), "motif_form": MotifForm()}
+    return render(request, "ressources/moderation_list.html", context)
+
+
+@require_POST
+@equipe_required
+def moderation_act(request, kind: str, pk: int):
+    model = KINDS.get(kind)
+    if model is None:
+        raise Http404
+    obj = get_visible_or_404(model, request.user, pk=pk)
+    action = request.POST.get("action")
+    motif = request.POST.get("motif", "")
+    try:
+        if action == "publier":
+            services.contenu_publish(actor=request.user, obj=obj)
+            messages.success(request, _("« %(titre)s » est publié.") % {"titre": obj.titre})
+        elif action == "renvoyer":
+            services.contenu_send_back(actor=request.user, obj=obj, motif=motif)
+            messages.success(request, _("« %(titre)s » est renvoyé à son auteur.") % {"titre": obj.titre})
+        elif action == "masquer":
+            services.contenu_hide(actor=request.user, obj=obj, motif=motif)
+            messages.success(request, _("« %(titre)s » est masqué.") % {"titre": obj.titre})
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if request.POST.get("next") == "detail":
+        return redirect(obj)
+    return redirect("ressources:moderation-list")
