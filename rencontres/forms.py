@@ -1,0 +1,107 @@
+"""Forms of meetings: the staff form with its agenda items, and attendance."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reseau_acv.core.models import Theme
+from ressources.models import Ressource
+from villes.models import Ville
+
+from .models import PointOrdreDuJour, Rencontre
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+class RencontreForm(forms.ModelForm):
+    lien_visio = forms.URLField(
+        label=_("lien de visioconférence"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Montré seulement aux personnes inscrites."),
+    )
+
+    class Meta:
+        model = Rencontre
+        fields = [
+            "type",
+            "titre",
+            "resume",
+            "debut",
+            "fin",
+            "format",
+            "ville",
+            "adresse",
+            "lien_visio",
+            "visibilite",
+            "capacite",
+            "date_limite_inscription",
+            "themes",
+            "ordre_du_jour",
+            "compte_rendu",
+            "materiaux",
+        ]
+        widgets = {
+            "debut": DateTimeLocalInput(),
+            "fin": DateTimeLocalInput(),
+            "date_limite_inscription": DateTimeLocalInput(),
+            "themes": forms.CheckboxSelectMultiple,
+            "resume": forms.Textarea(attrs={"rows": 3}),
+            "ordre_du_jour": forms.Textarea(attrs={"rows": 6}),
+            "compte_rendu": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("debut", "fin", "date_limite_inscription"):
+            self.fields[name].input_formats = [DATETIME_FORMAT]
+        self.fields["ville"].queryset = Ville.objects.order_by("nom")
+        self.fields["themes"].queryset = Theme.objects.order_by("ordre", "nom")
+        self.fields["materiaux"].queryset = Ressource.objects.visible_to(user).order_by("-cree_le")
+        self.fields["materiaux"].help_text = _(
+            "Présentations, comptes rendus, photos : des ressources de la bibliothèque, chacune avec sa visibilité."
+        )
+
+
+class PointOrdreDuJourForm(forms.ModelForm):
+    class Meta:
+        model = PointOrdreDuJour
+        fields = ["ordre", "horaire", "titre", "theme", "intervenants"]
+        widgets = {"horaire": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+
+PointsFormSet = forms.inlineformset_factory(
+    Rencontre, PointOrdreDuJour, form=PointOrdreDuJourForm, extra=2, can_delete=True
+)
+
+
+def points_data(formset) -> list[dict]:
+    """The agenda items the staff kept in the formset, in order."""
+    return [
+        {key: form.cleaned_data[key] for key in ("ordre", "horaire", "titre", "theme", "intervenants")}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("titre")
+    ]
+
+
+class PresenceForm(forms.Form):
+    presents = forms.MultipleChoiceField(
+        label=_("Personnes présentes"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, inscriptions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presents"].choices = [
+            (str(i.pk), f"{i.membre}" + (f" — {i.membre.organisation}" if i.membre.organisation_id else ""))
+            for i in inscriptions
+        ]
+        self.initial.setdefault("presents", [str(i.pk) for i in inscriptions if i.present])

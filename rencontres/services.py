@@ -1,0 +1,445 @@
+"""State changes of meetings: create, edit, publish, cancel, register, withdraw, attendance,
+reminders and follow-up.
+
+Every e-mail goes through the outbox in the transaction of the change that causes it, under a
+key that makes it go exactly once per person: re-running a service records nothing new.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reseau_acv.comptes.models import User
+from reseau_acv.core.markdown import markdown_to_text
+from reseau_acv.core.outbox import Attachment, outbox_record, render_email
+from ressources.models import Ressource
+
+from . import ical
+from .models import FluxCalendrier, Inscription, PointOrdreDuJour, Rencontre, hash_feed_token
+from .permissions import can_manage_rencontres
+
+# Fields whose change is announced to the registered members.
+ANNOUNCED_FIELDS = ("debut", "fin", "format", "ville", "adresse", "lien_visio")
+EDITABLE_FIELDS = (
+    "type",
+    "titre",
+    "resume",
+    "debut",
+    "fin",
+    "format",
+    "ville",
+    "adresse",
+    "lien_visio",
+    "ordre_du_jour",
+    "compte_rendu",
+    "visibilite",
+    "capacite",
+    "date_limite_inscription",
+)
+REMINDERS = {"j7": timedelta(days=7), "j1": timedelta(days=1)}
+
+
+def _require_staff(actor) -> None:
+    if not can_manage_rencontres(actor):
+        raise PermissionDenied
+
+
+def _ics_attachment(rencontre: Rencontre, *, with_video_link: bool) -> Attachment:
+    return Attachment(
+        filename="rencontre.ics",
+        content=ical.rencontre_ics(rencontre, with_video_link=with_video_link),
+        mimetype="text/calendar",
+    )
+
+
+def _record(
+    *, purpose: str, obj: object, membre: User, template: str, context: dict, attachment: Attachment | None = None
+) -> bool:
+    _message, created = outbox_record(
+        purpose=purpose,
+        obj=obj,
+        to=membre.email,
+        email=render_email(f"rencontres/{template}", {"membre": membre, **context}),
+        attachments=[attachment] if attachment else None,
+    )
+    return created
+
+
+def _validate(data: dict) -> None:
+    debut, fin = data.get("debut"), data.get("fin")
+    if debut and fin and fin <= debut:
+        raise ValidationError({"fin": _("La fin doit suivre le début.")})
+    limite = data.get("date_limite_inscription")
+    if limite and debut and limite > debut:
+        raise ValidationError({"date_limite_inscription": _("La date limite doit précéder le début.")})
+    if data.get("format") in {Rencontre.Format.PRESENTIEL, Rencontre.Format.HYBRIDE} and not (
+        data.get("ville") or data.get("adresse")
+    ):
+        raise ValidationError({"adresse": _("Indiquez le lieu d'une rencontre en présentiel.")})
+
+
+# --- Meetings ----------------------------------------------------------------------------------
+
+
+def _set_points(rencontre: Rencontre, points: list[dict] | None) -> None:
+    if points is None:
+        return
+    rencontre.points.all().delete()
+    PointOrdreDuJour.objects.bulk_create([PointOrdreDuJour(rencontre=rencontre, **point) for point in points])
+
+
+def rencontre_create(
+    *, actor: User, data: dict, themes=(), materiaux=(), points: list[dict] | None = None
+) -> Rencontre:
+    """Create a meeting as a draft."""
+    _require_staff(actor)
+    _validate(data)
+    with transaction.atomic():
+        rencontre = Rencontre(cree_par=actor, statut=Rencontre.Statut.BROUILLON)
+        for field in EDITABLE_FIELDS:
+            if field in data:
+                setattr(rencontre, field, data[field])
+        rencontre.full_clean(exclude=["themes", "materiaux"])
+        rencontre.save()
+        rencontre.themes.set(themes)
+        rencontre.materiaux.set(materiaux)
+        _set_points(rencontre, points)
+    return rencontre
+
+
+def rencontre_update(
+    *, actor: User, rencontre: Rencontre, data: dict, themes=None, materiaux=None, points: list[dict] | None = None
+) -> Rencontre:
+    """Edit a meeting. A change of date, place or link of a published meeting raises its
+    version and tells the registered members (and the waiting list) once per version."""
+    _require_staff(actor)
+    _validate(data)
+    with transaction.atomic():
+        rencontre = Rencontre.objects.select_for_update().get(pk=rencontre.pk)
+        before = {field: getattr(rencontre, f"{field}_id" if field == "ville" else field) for field in ANNOUNCED_FIELDS}
+        old_capacite = rencontre.capacite
+        for field in EDITABLE_FIELDS:
+            if field in data:
+                setattr(rencontre, field, data[field])
+        after = {field: getattr(rencontre, f"{field}_id" if field == "ville" else field) for field in ANNOUNCED_FIELDS}
+        changed = [field for field in ANNOUNCED_FIELDS if before[field] != after[field]]
+        fields = [field for field in EDITABLE_FIELDS if field in data]
+        if changed and rencontre.statut == Rencontre.Statut.PUBLIEE:
+            rencontre.version += 1
+            fields.append("version")
+        if before["debut"] != after["debut"]:
+            rencontre.rappel_j7_le = rencontre.rappel_j1_le = None
+            fields += ["rappel_j7_le", "rappel_j1_le"]
+        rencontre.full_clean(exclude=["themes", "materiaux"])
+        rencontre.save(update_fields=[*fields, "modifie_le"])
+        if themes is not None:
+            rencontre.themes.set(themes)
+        if materiaux is not None:
+            rencontre.materiaux.set(materiaux)
+        _set_points(rencontre, points)
+        if changed and rencontre.statut == Rencontre.Statut.PUBLIEE:
+            _notify_change(rencontre, changed=changed)
+        if rencontre.capacite is None or (old_capacite is not None and rencontre.capacite > old_capacite):
+            _promote_waiting(rencontre)
+    return rencontre
+
+
+def _notify_change(rencontre: Rencontre, *, changed: list[str]) -> int:
+    sent = 0
+    labels = [str(Rencontre._meta.get_field(field).verbose_name) for field in changed]
+    for inscription in rencontre.inscriptions.actives().select_related("membre"):
+        registered = inscription.statut == Inscription.Statut.INSCRIT
+        sent += _record(
+            purpose="rencontre_modification",
+            obj=f"{rencontre.pk}.v{rencontre.version}",
+            membre=inscription.membre,
+            template="modification",
+            context={"rencontre": rencontre, "inscription": inscription, "changements": labels},
+            attachment=_ics_attachment(rencontre, with_video_link=registered),
+        )
+    return sent
+
+
+def rencontre_publish(*, actor: User, rencontre: Rencontre) -> Rencontre:
+    """Publish a draft and invite the members of its audience, each once."""
+    _require_staff(actor)
+    with transaction.atomic():
+        rencontre = Rencontre.objects.select_for_update().get(pk=rencontre.pk)
+        if rencontre.statut != Rencontre.Statut.BROUILLON:
+            raise ValidationError(_("Seul un brouillon peut être publié."))
+        rencontre.statut = Rencontre.Statut.PUBLIEE
+        rencontre.publiee_le = timezone.now()
+        rencontre.save(update_fields=["statut", "publiee_le", "modifie_le"])
+        if rencontre.fin > timezone.now():
+            attachment = _ics_attachment(rencontre, with_video_link=False)
+            for membre in User.objects.able_to_see(rencontre.visibilite).order_by("pk"):
+                _record(
+                    purpose="rencontre_invitation",
+                    obj=rencontre.pk,
+                    membre=membre,
+                    template="invitation",
+                    context={"rencontre": rencontre},
+                    attachment=attachment,
+                )
+    return rencontre
+
+
+def rencontre_cancel(*, actor: User, rencontre: Rencontre) -> Rencontre:
+    """Cancel a meeting and tell the registered members and the waiting list, each once."""
+    _require_staff(actor)
+    with transaction.atomic():
+        rencontre = Rencontre.objects.select_for_update().get(pk=rencontre.pk)
+        if rencontre.statut not in {Rencontre.Statut.PUBLIEE, Rencontre.Statut.BROUILLON}:
+            raise ValidationError(_("Cette rencontre ne peut plus être annulée."))
+        was_published = rencontre.statut == Rencontre.Statut.PUBLIEE
+        rencontre.statut = Rencontre.Statut.ANNULEE
+        rencontre.annulee_le = timezone.now()
+        rencontre.version += 1
+        rencontre.save(update_fields=["statut", "annulee_le", "version", "modifie_le"])
+        if was_published:
+            attachment = _ics_attachment(rencontre, with_video_link=False)
+            for inscription in rencontre.inscriptions.actives().select_related("membre"):
+                _record(
+                    purpose="rencontre_annulation",
+                    obj=rencontre.pk,
+                    membre=inscription.membre,
+                    template="annulation",
+                    context={"rencontre": rencontre},
+                    attachment=attachment,
+                )
+    return rencontre
+
+
+def rencontres_mark_held(*, now: datetime | None = None) -> int:
+    """Published meetings that ended become « tenue ». Safe to run any number of times."""
+    now = now or timezone.now()
+    return Rencontre.objects.filter(statut=Rencontre.Statut.PUBLIEE, fin__lt=now).update(
+        statut=Rencontre.Statut.TENUE, modifie_le=now
+    )
+
+
+def rencontre_send_followup(*, actor: User, rencontre: Rencontre) -> int:
+    """After the meeting, send the minutes and materials to participants and registered
+    absentees, each once, each seeing only the materials they may see."""
+    _require_staff(actor)
+    with transaction.atomic():
+        rencontre = Rencontre.objects.select_for_update(of=("self",)).select_related("ville").get(pk=rencontre.pk)
+        if (
+            rencontre.statut not in {Rencontre.Statut.PUBLIEE, Rencontre.Statut.TENUE}
+            or rencontre.debut > timezone.now()
+        ):
+            raise ValidationError(_("Le suivi s'envoie une fois la rencontre commencée."))
+        if rencontre.statut == Rencontre.Statut.PUBLIEE and rencontre.fin < timezone.now():
+            rencontre.statut = Rencontre.Statut.TENUE
+        rencontre.suivi_envoye_le = timezone.now()
+        rencontre.save(update_fields=["statut", "suivi_envoye_le", "modifie_le"])
+        sent = 0
+        compte_rendu_texte = markdown_to_text(rencontre.compte_rendu)
+        for inscription in rencontre.inscriptions.inscrits().select_related("membre"):
+            materiaux = list(Ressource.objects.visible_to(inscription.membre).filter(rencontres=rencontre))
+            sent += _record(
+                purpose="rencontre_suivi",
+                obj=rencontre.pk,
+                membre=inscription.membre,
+                template="suivi",
+                context={
+                    "rencontre": rencontre,
+                    "inscription": inscription,
+                    "materiaux": materiaux,
+                    "compte_rendu_texte": compte_rendu_texte,
+                },
+            )
+    return sent
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+def _reminder_due(rencontre: Rencontre, kind: str, now: datetime) -> bool:
+    if rencontre.statut != Rencontre.Statut.PUBLIEE or now >= rencontre.debut:
+        return False
+    if kind == "j7":
+        return rencontre.debut - REMINDERS["j7"] <= now < rencontre.debut - REMINDERS["j1"]
+    return rencontre.debut - REMINDERS["j1"] <= now
+
+
+def rencontre_send_reminder(*, rencontre_id: int, kind: str, now: datetime | None = None) -> int:
+    """Record the reminder ``kind`` (``j7`` or ``j1``) of one meeting for its registered
+    members. The meeting row is locked: two workers at once record it once; the outbox key
+    (reminder, meeting and its date, person) makes a re-run a no-op."""
+    if kind not in REMINDERS:
+        raise ValueError(kind)
+    now = now or timezone.now()
+    field = f"rappel_{kind}_le"
+    with transaction.atomic():
+        rencontre = Rencontre.objects.select_for_update(of=("self",)).filter(pk=rencontre_id).first()
+        if rencontre is None or getattr(rencontre, field) is not None or not _reminder_due(rencontre, kind, now):
+            return 0
+        if rencontre.ville_id:
+            rencontre = Rencontre.objects.select_related("ville").get(pk=rencontre.pk)
+        attachment = _ics_attachment(rencontre, with_video_link=True)
+        sent = 0
+        obj = f"{rencontre.pk}@{rencontre.debut:%Y%m%dT%H%M}"
+        for inscription in rencontre.inscriptions.inscrits().select_related("membre"):
+            sent += _record(
+                purpose=f"rencontre_rappel_{kind}",
+                obj=obj,
+                membre=inscription.membre,
+                template=f"rappel_{kind}",
+                context={"rencontre": rencontre, "inscription": inscription},
+                attachment=attachment,
+            )
+        setattr(rencontre, field, now)
+        rencontre.save(update_fields=[field])
+    return sent
+
+
+def rencontres_due_reminders(*, now: datetime | None = None) -> list[tuple[int, str]]:
+    """The (meeting id, reminder) pairs whose time has come and that were not recorded yet."""
+    now = now or timezone.now()
+    published = Rencontre.objects.filter(statut=Rencontre.Statut.PUBLIEE, debut__gt=now)
+    j7 = published.filter(
+        rappel_j7_le__isnull=True, debut__lte=now + REMINDERS["j7"], debut__gt=now + REMINDERS["j1"]
+    ).values_list("pk", flat=True)
+    j1 = published.filter(rappel_j1_le__isnull=True, debut__lte=now + REMINDERS["j1"]).values_list("pk", flat=True)
+    return [(pk, "j7") for pk in j7] + [(pk, "j1") for pk in j1]
+
+
+def rencontres_send_due_reminders(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    return sum(
+        rencontre_send_reminder(rencontre_id=pk, kind=kind, now=now) for pk, kind in rencontres_due_reminders(now=now)
+    )
+
+
+# --- Registrations -------------------------------------------------------------------------------
+
+
+def _locked_visible(actor: User, rencontre: Rencontre) -> Rencontre:
+    locked = Rencontre.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=rencontre.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    return locked
+
+
+def inscription_register(*, actor: User, rencontre: Rencontre) -> Inscription:
+    """Register ``actor``; over capacity they join the waiting list.
+
+    The meeting row is locked for the count and the write: two members taking the last place
+    at the same moment are served one after the other, and the second waits in line.
+    """
+    if not actor.is_authenticated:
+        raise PermissionDenied
+    with transaction.atomic():
+        rencontre = _locked_visible(actor, rencontre)
+        if not rencontre.registration_open:
+            raise ValidationError(_("Les inscriptions à cette rencontre sont closes."))
+        inscription = Inscription.objects.filter(rencontre=rencontre, membre=actor).first()
+        if inscription is not None and inscription.statut != Inscription.Statut.DESINSCRIT:
+            return inscription
+        full = (
+            rencontre.capacite is not None
+            and Inscription.objects.filter(rencontre=rencontre).inscrits().count() >= rencontre.capacite
+        )
+        if inscription is None:
+            inscription = Inscription(rencontre=rencontre, membre=actor)
+        inscription.statut = Inscription.Statut.ATTENTE if full else Inscription.Statut.INSCRIT
+        inscription.attente_depuis = timezone.now() if full else None
+        inscription.version += 1
+        inscription.save()
+        _record(
+            purpose="rencontre_inscription",
+            obj=f"{inscription.pk}.{inscription.version}",
+            membre=actor,
+            template="inscription",
+            context={"rencontre": rencontre, "inscription": inscription},
+            attachment=None if full else _ics_attachment(rencontre, with_video_link=True),
+        )
+    return inscription
+
+
+def inscription_withdraw(*, actor: User, rencontre: Rencontre) -> Inscription | None:
+    """Withdraw ``actor``; a freed place goes to the first on the waiting list, who is told."""
+    if not actor.is_authenticated:
+        raise PermissionDenied
+    with transaction.atomic():
+        rencontre = _locked_visible(actor, rencontre)
+        if rencontre.debut <= timezone.now():
+            raise ValidationError(_("Cette rencontre a commencé : la désinscription n'est plus possible."))
+        inscription = Inscription.objects.actives().filter(rencontre=rencontre, membre=actor).first()
+        if inscription is None:
+            return None
+        was_registered = inscription.statut == Inscription.Statut.INSCRIT
+        inscription.statut = Inscription.Statut.DESINSCRIT
+        inscription.attente_depuis = None
+        inscription.version += 1
+        inscription.save(update_fields=["statut", "attente_depuis", "version", "modifie_le"])
+        if was_registered:
+            _promote_waiting(rencontre)
+    return inscription
+
+
+def _promote_waiting(rencontre: Rencontre) -> list[Inscription]:
+    """Move people up from the waiting list while places are free (meeting row locked)."""
+    if rencontre.statut != Rencontre.Statut.PUBLIEE:
+        return []
+    taken = Inscription.objects.filter(rencontre=rencontre).inscrits().count()
+    free = None if rencontre.capacite is None else max(rencontre.capacite - taken, 0)
+    waiting = Inscription.objects.filter(rencontre=rencontre).en_attente().select_related("membre")
+    promoted = list(waiting if free is None else waiting[:free])
+    attachment = _ics_attachment(rencontre, with_video_link=True) if promoted else None
+    for inscription in promoted:
+        inscription.statut = Inscription.Statut.INSCRIT
+        inscription.attente_depuis = None
+        inscription.version += 1
+        inscription.save(update_fields=["statut", "attente_depuis", "version", "modifie_le"])
+        _record(
+            purpose="rencontre_promotion",
+            obj=f"{inscription.pk}.{inscription.version}",
+            membre=inscription.membre,
+            template="promotion",
+            context={"rencontre": rencontre, "inscription": inscription},
+            attachment=attachment,
+        )
+    return promoted
+
+
+def inscription_set_attendance(*, actor: User, rencontre: Rencontre, presents: set[int]) -> int:
+    """Mark who attended: the registered members whose registration id is in ``presents``."""
+    _require_staff(actor)
+    with transaction.atomic():
+        rencontre = Rencontre.objects.select_for_update().get(pk=rencontre.pk)
+        if rencontre.debut > timezone.now():
+            raise ValidationError(_("La présence se note une fois la rencontre commencée."))
+        inscriptions = Inscription.objects.filter(rencontre=rencontre).inscrits()
+        inscriptions.filter(pk__in=presents).update(present=True, modifie_le=timezone.now())
+        inscriptions.exclude(pk__in=presents).update(present=False, modifie_le=timezone.now())
+    return len(presents)
+
+
+# --- Calendar feed ---------------------------------------------------------------------------------
+
+
+def flux_renew(*, actor: User) -> str:
+    """Create or renew ``actor``'s private feed; the old address stops working. Returns the
+    secret token, which is shown once and stored only as a hash."""
+    if not actor.is_authenticated:
+        raise PermissionDenied
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        FluxCalendrier.objects.update_or_create(
+            membre=actor, defaults={"token_hash": hash_feed_token(token), "renouvele_le": timezone.now()}
+        )
+    return token
+
+
+def flux_revoke(*, actor: User) -> None:
+    if not actor.is_authenticated:
+        raise PermissionDenied
+    FluxCalendrier.objects.filter(membre=actor).delete()

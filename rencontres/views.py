@@ -1,0 +1,280 @@
+"""Pages of meetings: thin views that fetch through ``visible_to`` and call one service."""
+
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reseau_acv.core.permissions import equipe_required
+from reseau_acv.core.views import get_visible_or_404
+
+from . import ical, selectors, services
+from .filters import RencontreFilter
+from .forms import PointsFormSet, PresenceForm, RencontreForm, points_data
+from .models import Rencontre
+from .permissions import can_manage_rencontres, can_see_video_link
+
+
+def rencontre_list(request):
+    filterset = RencontreFilter(request.GET, queryset=selectors.rencontres_agenda(user=request.user), request=request)
+    rencontres = list(filterset.qs)
+    return render(request, "rencontres/rencontre_list.html", {"filter": filterset, "rencontres": rencontres})
+
+
+def rencontre_detail(request, pk: int):
+    rencontre = get_visible_or_404(selectors.rencontre_detail_queryset(user=request.user), request.user, pk=pk)
+    staff = can_manage_rencontres(request.user)
+    context = {
+        "rencontre": rencontre,
+        "montrer_lien": can_see_video_link(request.user, rencontre, est_inscrit=rencontre.est_inscrit),
+        "staff": staff,
+        "inscriptions": list(selectors.rencontre_inscriptions(rencontre=rencontre)) if staff else [],
+        "now": timezone.now(),
+    }
+    return render(request, "rencontres/rencontre_detail.html", context)
+
+
+def _save_rencontre(request, rencontre: Rencontre | None):
+    form = RencontreForm(request.POST or None, instance=rencontre, user=request.user)
+    formset = PointsFormSet(request.POST or None, instance=rencontre or Rencontre(), prefix="points")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"themes", "materiaux"}}
+        kwargs = {
+            "actor": request.user,
+            "data": data,
+            "themes": form.cleaned_data["themes"],
+            "materiaux": form.cleaned_data["materiaux"],
+            "points": points_data(formset),
+        }
+        try:
+            if rencontre is None:
+                rencontre = services.rencontre_create(**kwargs)
+            else:
+                rencontre = services.rencontre_update(rencontre=rencontre, **kwargs)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("La rencontre est enregistrée."))
+            return redirect(rencontre)
+    return render(request, "rencontres/rencontre_form.html", {"form": form, "formset": formset, "rencontre": rencontre})
+
+
+@equipe_required
+@require_http_methods(["GET", "POST"])
+def rencontre_create(request):
+    return _save_rencontre(request, None)
+
+
+@equipe_required
+@require_http_methods(["GET", "POST"])
+def rencontre_update(request, pk: int):
+    return _save_rencontre(request, get_visible_or_404(Rencontre, request.user, pk=pk))
+
+
+def _staff_action(request, pk: int, action, success: str):
+    rencontre = get_visible_or_404(Rencontre, request.user, pk=pk)
+    try:
+        action(actor=request.user, rencontre=rencontre)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect(rencontre)
+
+
+@equipe_required
+@require_POST
+def rencontre_publish(request, pk: int):
+    return _staff_action(
+        request, pk, services.rencontre_publish, _("La rencontre est publiée ; les invitations partent.")
+    )
+
+
+@equipe_required
+@require_POST
+def rencontre_cancel(request, pk: int):
+    return _staff_action(
+        request, pk, services.rencontre_cancel, _("La rencontre est annulée ; les inscrits sont prévenus.")
+    )
+
+
+@equipe_required
+@require_POST
+def rencontre_followup(request, pk: int):
+    return _staff_action(
+        request, pk, services.rencontre_send_followup, _("Le suivi part aux participants et aux absents inscrits.")
+    )
+
+
+@equipe_required
+@require_http_methods(["GET", "POST"])
+def rencontre_attendance(request, pk: int):
+    rencontre = get_visible_or_404(Rencontre, request.user, pk=pk)
+    inscriptions = list(selectors.rencontre_inscriptions(rencontre=rencontre).inscrits())
+    form = PresenceForm(request.POST or None, inscriptions=inscriptions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inscription_set_attendance(
+                actor=request.user, rencontre=rencontre, presents={int(pk) for pk in form.cleaned_data["presents"]}
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Les présences sont enregistrées."))
+            return redirect(rencontre)
+    return render(
+        request,
+        "rencontres/rencontre_attendance.html",
+        {"rencontre": rencontre, "form": form, "inscriptions": inscriptions},
+    )
+
+
+@equipe_required
+@require_GET
+def rencontre_export(request, pk: int):
+    """The registrants and their attendance, as CSV (semicolon-separated, for French spreadsheets)."""
+    rencontre = get_visible_or_404(Rencontre, request.user, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rencontre-{rencontre.pk}-inscriptions.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Nom"),
+            _("Prénom"),
+            _("Adresse e-mail"),
+            _("Organisation"),
+            _("Fonction"),
+            _("Statut"),
+            _("Présence"),
+            _("Date"),
+        ]
+    )
+    presence = {True: _("présent·e"), False: _("absent·e"), None: ""}
+    for inscription in selectors.rencontre_inscriptions(rencontre=rencontre):
+        membre = inscription.membre
+        writer.writerow(
+            [
+                membre.last_name,
+                membre.first_name,
+                membre.email,
+                membre.organisation.nom if membre.organisation_id else "",
+                membre.fonction,
+                inscription.get_statut_display(),
+                presence[inscription.present],
+                timezone.localtime(inscription.cree_le).strftime("%d/%m/%Y %H:%M"),
+            ]
+        )
+    return response
+
+
+@require_GET
+def rencontre_ics(request, pk: int):
+    rencontre = get_visible_or_404(
+        selectors.rencontres_agenda(user=request.user).exclude(statut=Rencontre.Statut.BROUILLON), request.user, pk=pk
+    )
+    body = ical.rencontre_ics(
+        rencontre, with_video_link=can_see_video_link(request.user, rencontre, est_inscrit=rencontre.est_inscrit)
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rencontre-{rencontre.pk}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def inscription_create(request, pk: int):
+    rencontre = get_visible_or_404(Rencontre, request.user, pk=pk)
+    try:
+        inscription = services.inscription_register(actor=request.user, rencontre=rencontre)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if inscription.statut == inscription.Statut.ATTENTE:
+            messages.success(request, _("La rencontre est complète : vous êtes sur la liste d'attente."))
+        else:
+            messages.success(request, _("Vous êtes inscrit·e."))
+    return redirect(rencontre)
+
+
+@login_required
+@require_POST
+def inscription_delete(request, pk: int):
+    rencontre = get_visible_or_404(Rencontre, request.user, pk=pk)
+    try:
+        services.inscription_withdraw(actor=request.user, rencontre=rencontre)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Votre inscription est annulée."))
+    return redirect(rencontre)
+
+
+def _inscription_list(request, *, token: str | None = None):
+    context = {
+        "inscriptions": list(selectors.user_inscriptions(user=request.user)),
+        "flux": selectors.user_flux(user=request.user),
+        "flux_url": settings.SITE_URL + reverse("rencontres:flux-detail", kwargs={"token": token}) if token else "",
+    }
+    return render(request, "rencontres/inscription_list.html", context)
+
+
+@login_required
+@require_GET
+def inscription_list(request):
+    return _inscription_list(request)
+
+
+@login_required
+@require_POST
+def flux_renew(request):
+    """Create or renew the private feed; its address is shown on this response only."""
+    token = services.flux_renew(actor=request.user)
+    messages.success(request, _("Votre nouvelle adresse d'abonnement est prête ; l'ancienne ne fonctionne plus."))
+    return _inscription_list(request, token=token)
+
+
+@login_required
+@require_POST
+def flux_delete(request):
+    services.flux_revoke(actor=request.user)
+    messages.success(request, _("Votre adresse d'abonnement est supprimée."))
+    return redirect("rencontres:inscription-list")
+
+
+@require_GET
+def flux_detail(request, token: str):
+    """The private feed, for calendar apps without a session: the secret token is the key."""
+    membre = selectors.flux_owner(token=token)
+    if membre is None:
+        raise Http404
+    rencontres = selectors.flux_rencontres(user=membre)
+    body = ical.calendar_for(
+        rencontres, with_video_link_for={r.pk for r in rencontres}, name=_("Mes rencontres — Réseau ACV")
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def pleniere_list(request):
+    return render(request, "rencontres/pleniere_list.html", {"annees": selectors.plenieres_years(user=request.user)})
+
+
+def pleniere_year(request, year: int):
+    plenieres = selectors.plenieres_of_year(user=request.user, year=year)
+    if not plenieres:
+        raise Http404
+    context = {"annee": year, "plenieres": plenieres, "annees": selectors.plenieres_years(user=request.user)}
+    return render(request, "rencontres/pleniere_year.html", context)
