@@ -40,8 +40,8 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
 
 def login(page, live_server_url: str, email: str, password: str = "mot-de-passe-test") -> None:  # noqa: S107 (test password)
     page.goto(f"{live_server_url}/compte/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe", exact=False).first.fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(lambda url: "/compte/login/" not in url)
 
@@ -100,3 +100,24 @@ def wait_until(predicate, *, timeout: float = 30.0, interval: float = 0.2) -> bo
             return True
         time.sleep(interval)
     return predicate()
+
+
+@contextmanager
+def real_broker(broker_url: str | None = None):
+    """In this test process, send tasks through a broker instead of running them inline.
+
+    With ``broker_url`` (e.g. an address where nothing listens) the broker is replaced, to
+    simulate a broker that is down.
+    """
+    from reseau_acv.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    if broker_url is not None:
+        app.conf.broker_url = broker_url
+    app._pool = None  # forget connections made to the previous broker
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved
+        app._pool = None

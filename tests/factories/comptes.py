@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
 from reseau_acv.comptes.models import Organisation, Role, User
@@ -31,6 +32,8 @@ class UserFactory(DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+            # Invited members' addresses are verified when they accept their invitation.
+            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
 
 
 class ChefDeProjetFactory(UserFactory):

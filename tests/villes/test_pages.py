@@ -1,0 +1,133 @@
+import pytest
+from django.urls import reverse
+
+from tests.conftest import ROLES
+from tests.factories.comptes import ChefDeProjetFactory, PartenaireFactory
+from tests.factories.villes import MissionFactory, VilleFactory
+
+# page → expected answer per role: 200, "login" (redirect to sign-in) or 404.
+PAGES = {
+    "/": {"anonyme": 200, "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
+    "/villes/": {"anonyme": 200, "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
+    "/villes/carte/": {"anonyme": 200, "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
+    "/villes/ville-test/": {"anonyme": 200, "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
+    "/villes/nexiste-pas/": {"anonyme": 404, "partenaire": 404, "chef_de_projet": 404, "equipe": 404},
+    "/tableau-de-bord/": {"anonyme": "login", "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
+    "/annuaire/": {"anonyme": "login", "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
+    "/annuaire/inviter/": {"anonyme": "login", "partenaire": 404, "chef_de_projet": 404, "equipe": 200},
+    "/comptes/profil/": {"anonyme": "login", "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
+    "/compte/login/": {"anonyme": 200, "partenaire": 302, "chef_de_projet": 302, "equipe": 302},
+    "/compte/password/reset/": {"anonyme": 200, "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
+    "/compte/signup/": {"anonyme": 200, "partenaire": 302, "chef_de_projet": 302, "equipe": 302},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_answers_as_expected_for_every_role(client_for, role, path):
+    """Each page answers each role as expected: a page that is not allowed is a 404 or a sign-in redirect."""
+    VilleFactory(slug="ville-test", nom="Ville test")
+    response = client_for(role).get(path)
+    expected = PAGES[path][role]
+    if expected == "login":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.django_db
+def test_signup_is_closed_without_an_invitation(client):
+    """Nobody can create an account without an invitation."""
+    page = client.get("/compte/signup/").content.decode()
+    assert "Inscription sur invitation" in page
+    assert "password1" not in page
+    assert (
+        client.post(
+            "/compte/signup/",
+            {"email": "x@exemple.fr", "password1": "a-long-password-1", "password2": "a-long-password-1"},
+        ).status_code
+        == 200
+    )
+    from reseau_acv.comptes.models import User
+
+    assert not User.objects.filter(email="x@exemple.fr").exists()
+
+
+@pytest.mark.django_db
+def test_town_list_filters_by_programme_and_departement(client):
+    """The town list filters by programme and by département."""
+    from tests.factories.villes import ProgrammeFactory
+
+    pvd = ProgrammeFactory(code="pvd", nom="Petites villes de demain", sigle="PVD")
+    VilleFactory(nom="Gien-test", departement_code="45")
+    VilleFactory(nom="Aubigny-test", departement_code="18", programmes=[pvd])
+    page = client.get("/villes/?programme=pvd").content.decode()
+    assert "Aubigny-test" in page
+    assert "Gien-test" not in page
+    page = client.get("/villes/?departement=45").content.decode()
+    assert "Gien-test" in page
+    assert "Aubigny-test" not in page
+
+
+@pytest.mark.django_db
+def test_directory_lists_only_members_who_consented(client):
+    """People who did not consent are absent from the directory."""
+    visible = ChefDeProjetFactory(last_name="Visible", consentement_annuaire=True)
+    ChefDeProjetFactory(last_name="Discret", consentement_annuaire=False)
+    client.force_login(PartenaireFactory())
+    page = client.get("/annuaire/").content.decode()
+    assert "Visible" in page
+    assert visible.email in page
+    assert "Discret" not in page
+
+
+@pytest.mark.django_db
+def test_town_page_shows_its_leads_to_members_only(client):
+    """A town page names its project leads to signed-in members, not to anonymous visitors."""
+    mission = MissionFactory(personne=ChefDeProjetFactory(last_name="Chefdeprojet"))
+    url = mission.ville.get_absolute_url()
+    assert "Chefdeprojet" not in client.get(url).content.decode()
+    client.force_login(PartenaireFactory())
+    assert "Chefdeprojet" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_map_draws_every_town_without_a_tile_server(client):
+    """The map is an SVG drawn from the coordinates, with a link to each town and no external request."""
+    villes = [VilleFactory() for _ in range(3)]
+    page = client.get("/villes/carte/").content.decode()
+    assert page.count('class="map-point') == 3
+    for ville in villes:
+        assert ville.get_absolute_url() in page
+    assert "tile" not in page
+    assert "https://" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
+
+
+@pytest.mark.django_db
+def test_town_list_runs_the_same_queries_for_1_and_100_towns(client, django_assert_num_queries):
+    """The town list keeps a constant number of SQL queries whatever the number of towns."""
+    VilleFactory()
+    with django_assert_num_queries(3):
+        client.get("/villes/")
+    VilleFactory.create_batch(99)
+    with django_assert_num_queries(3):
+        response = client.get("/villes/")
+    assert response.content.decode().count('<th scope="row">') == 100
+
+
+@pytest.mark.django_db
+def test_directory_runs_the_same_queries_for_1_and_100_members(client, django_assert_num_queries):
+    """The directory keeps a constant number of SQL queries whatever the number of members."""
+    viewer = PartenaireFactory(consentement_annuaire=False)
+    client.force_login(viewer)
+    MissionFactory()
+    client.get("/annuaire/")  # warm the session
+    with django_assert_num_queries(4):
+        client.get("/annuaire/")
+    for _ in range(99):
+        MissionFactory()
+    with django_assert_num_queries(4):
+        response = client.get("/annuaire/")
+    assert response.content.decode().count('class="card member"') == 100
