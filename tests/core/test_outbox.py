@@ -40,10 +40,13 @@ def test_a_rolled_back_change_leaves_no_email(django_capture_on_commit_callbacks
     """If the change that causes an e-mail fails, no e-mail is left behind."""
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+    def change_that_fails():
         with transaction.atomic():
             outbox_record(purpose="rappel", obj=2, to="b@exemple.fr", email=EMAIL)
             raise RuntimeError("la modification échoue")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        change_that_fails()
     assert not Courriel.objects.exists()
     assert mail.outbox == []
 
