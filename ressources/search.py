@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -71,7 +71,7 @@ def _excerpt_source(model):
         if parts:
             parts.append(Value(" … "))
         parts.append(F(field))
-    return Concat(*parts) if len(parts) > 1 else parts[0]
+    return Concat(*parts, output_field=TextField()) if len(parts) > 1 else parts[0]
 
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
