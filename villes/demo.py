@@ -24,7 +24,7 @@ MISSIONS = [
     ("chef.bourges@reseau-acv.test", ["bourges"], Mission.Intitule.CHEF_ACV),
     ("chef.chartres@reseau-acv.test", ["chartres"], Mission.Intitule.CHEF_ACV),
     ("chef.vierzon@reseau-acv.test", ["vierzon"], Mission.Intitule.CHEF_ACV),
-    ("chef.pvd@reseau-acv.test", ["aubigny-sur-nere", "argent-sur-sauldre"], Mission.Intitule.CHEF_PVD),
+    ("chef.pvd@reseau-acv.test", ["avord", "baugy"], Mission.Intitule.CHEF_PVD),
 ]
 
 
