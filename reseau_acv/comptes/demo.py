@@ -56,7 +56,7 @@ ACCOUNTS = [
         "Sophie",
         "Lefèvre",
         Role.CHEF_DE_PROJET,
-        "CC Sauldre et Sologne",
+        "CC La Septaine",
         "Cheffe de projet Petites villes de demain",
         True,
         False,
