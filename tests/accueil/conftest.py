@@ -81,6 +81,11 @@ def broker(url: str | None = None):
 
 @pytest.fixture
 def themes(db):
+    """The seeded themes (re-created when a transactional test emptied the tables)."""
     from reseau_acv.core.models import Theme
 
+    for number, slug in enumerate(["habitat", "commerce", "mobilite", "espace-public", "equipements"], start=1):
+        Theme.objects.get_or_create(
+            slug=slug, defaults={"nom": slug.capitalize(), "nom_court": slug, "famille": "axe", "ordre": number}
+        )
     return {theme.slug: theme for theme in Theme.objects.all()}

@@ -1,0 +1,177 @@
+"""Each member gets exactly one digest per period: reruns, overlapping runs, crashes, a broker
+that is down, and a real Celery worker."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from reseau_acv.accueil import services
+from reseau_acv.accueil.digest import period_for
+from reseau_acv.accueil.models import EnvoiDigest, Frequence
+from reseau_acv.core.models import Courriel
+from reseau_acv.core.outbox import outbox_flush
+from reseau_acv.core.tasks import outbox_send_task
+from reseau_acv.core.visibility import Visibilite
+from tests.factories.comptes import ChefDeProjetFactory, PartenaireFactory
+from tests.helpers import celery_worker, wait_until
+
+from .conftest import NOW, broker, make_ressource
+
+# Per batch: lock, re-check, preferences (+2 prefetches), missions, last digests, one fetch per
+# section and level (+ its prefetches), bulk insert, savepoints. Per message: the outbox's
+# get_or_create in its savepoint.
+OUTBOX_QUERIES_PER_MESSAGE = 6
+FIXED_QUERIES_PER_RUN = 19
+
+
+def _digests_per_member() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for email in Courriel.objects.filter(objet_envoi=services.DIGEST_PURPOSE).values_list("destinataire", flat=True):
+        counts[email] = counts.get(email, 0) + 1
+    return counts
+
+
+def _members(n: int, **ressource):
+    make_ressource("Guide ouvert à tous les membres", visibilite=Visibilite.PARTENAIRES, **ressource)
+    return [ChefDeProjetFactory() if i % 2 else PartenaireFactory() for i in range(n)]
+
+
+@pytest.mark.django_db
+def test_running_the_job_twice_sends_one_digest_each():
+    """A second run in the same period sends nothing more."""
+    members = _members(5)
+
+    first = services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW, batch_size=2)
+    second = services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW, batch_size=2)
+
+    assert (first.sent, first.batches, second.sent) == (5, 3, 0)
+    assert _digests_per_member() == {m.email: 1 for m in members}
+
+
+@pytest.mark.django_db
+def test_a_run_killed_halfway_is_finished_by_the_next_one_none_twice(monkeypatch):
+    """A worker that dies in the middle of a batch leaves that batch unsent; the next run sends
+    it, and the batches done before are not sent again."""
+    members = _members(5)
+    real_render = services.render_email
+    calls = {"n": 0}
+
+    def dying_render(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:  # second batch, second member
+            raise SystemExit("le worker meurt")
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(services, "render_email", dying_render)
+    with pytest.raises(SystemExit):
+        services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW, batch_size=2)
+    assert EnvoiDigest.objects.count() == 2
+    assert len(_digests_per_member()) == 2
+
+    monkeypatch.setattr(services, "render_email", real_render)
+    rerun = services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW, batch_size=2)
+
+    assert rerun.sent == 3
+    assert _digests_per_member() == {m.email: 1 for m in members}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_one_digest_each():
+    """Two workers running the same digest at the same moment share the members out."""
+    members = _members(12)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW, batch_size=3))
+        except Exception as error:  # noqa: BLE001 (reported to the test below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert sum(r.sent for r in results) == 12
+    assert _digests_per_member() == {m.email: 1 for m in members}
+    assert EnvoiDigest.objects.count() == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_digests_wait_in_the_outbox_then_leave_once(monkeypatch):
+    """Broker unreachable: the run records its messages; once the broker is back, the periodic
+    flush sends each of them, and none twice."""
+    members = _members(3)
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    monkeypatch.setattr(outbox_send_task, "apply_async", unreachable)
+    result = services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW)
+
+    assert result.sent == 3
+    assert mail.outbox == []
+    assert Courriel.objects.filter(statut=Courriel.Statut.EN_ATTENTE).count() == 3
+
+    monkeypatch.undo()
+    assert outbox_flush() == 3
+    assert outbox_flush() == 0
+    assert services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW).sent == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
+
+
+@pytest.mark.django_db
+def test_digest_queries_do_not_grow_with_members_beyond_the_outbox():
+    """Building the digests of N members takes a fixed number of queries per batch, plus the
+    outbox's fixed few per message: 5 more members cost exactly 5 times the same."""
+    make_ressource("Guide ouvert à tous les membres", visibilite=Visibilite.PARTENAIRES)
+    make_ressource("Note du réseau", visibilite=Visibilite.RESEAU)
+    counts = {}
+    for n in (5, 10):
+        EnvoiDigest.objects.all().delete()
+        Courriel.objects.all().delete()
+        [ChefDeProjetFactory() if i % 2 else PartenaireFactory() for i in range(5)]
+        with CaptureQueriesContext(connection) as queries:
+            result = services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW)
+        assert result.sent == n
+        counts[n] = len(queries)
+
+    per_member = (counts[10] - counts[5]) / 5
+    assert per_member == OUTBOX_QUERIES_PER_MESSAGE
+    assert counts[5] - 5 * per_member == FIXED_QUERIES_PER_RUN
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.worker
+def test_digest_through_a_real_celery_worker_and_redis_is_sent_once():
+    """Through Redis and a real worker, the digest task run twice sends one digest per member."""
+    from reseau_acv.accueil.tasks import digest_send_task
+
+    period = period_for(Frequence.HEBDOMADAIRE, timezone.now())
+    members = _members(4, publie_le=period.start + timedelta(days=1))
+    with celery_worker(), broker():
+        digest_send_task.apply_async(kwargs={"frequence": Frequence.HEBDOMADAIRE})
+        digest_send_task.apply_async(kwargs={"frequence": Frequence.HEBDOMADAIRE})
+        sent = wait_until(
+            lambda: (
+                Courriel.objects.filter(objet_envoi=services.DIGEST_PURPOSE, statut=Courriel.Statut.ENVOYE).count() == 4
+            ),
+            timeout=60,
+        )
+        assert sent
+    assert _digests_per_member() == {m.email: 1 for m in members}
+    assert EnvoiDigest.objects.count() == 4
