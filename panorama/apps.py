@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PanoramaConfig(AppConfig):
     name = "panorama"
+    verbose_name = _("Panorama de presse")
+
+    def ready(self) -> None:
+        from villes.sections import TownSection, register_town_section
+
+        from .selectors import ville_press
+
+        register_town_section(
+            TownSection(key="presse", template="panorama/includes/_ville_presse.html", context=ville_press, order=50)
+        )

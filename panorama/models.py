@@ -1,1 +1,259 @@
-"""Models arrive with this app's issue."""
+"""The regional press panorama: sources, articles (stories) and their appearances, rules, editions.
+
+An ``ArticlePresse`` is one *story*: the same story syndicated by several titles is one article
+with several ``Parution`` rows (one per title, each with its own canonical link). Press law: only
+the title, source, date, link and the team's own summary (``resume``) are ever shown; the feed's
+summary (``Parution.resume_flux``) is stored for matching only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from reseau_acv.core.models import Theme, TimeStampedModel
+from reseau_acv.core.visibility import ORDER, Visibilite, VisibleQuerySet, visibilite_field
+from villes.models import Programme, Ville
+
+REGION_DEPARTEMENTS = ("18", "28", "36", "37", "41", "45")
+
+
+class Source(TimeStampedModel):
+    """A press title or medium, with its feed and the départements it covers."""
+
+    nom = models.CharField(_("nom"), max_length=160, unique=True)
+    site_web = models.URLField(_("site web"), blank=True)
+    url_flux = models.CharField(
+        _("adresse du flux"), max_length=500, blank=True, help_text=_("RSS ou Atom. Vide : saisie manuelle seulement.")
+    )
+    departements = models.CharField(
+        _("départements couverts"), max_length=60, blank=True, help_text=_("Codes séparés par « ; », ex. 36;37;41.")
+    )
+    actif = models.BooleanField(_("actif"), default=True)
+    provenance = models.TextField(_("provenance de la référence"), blank=True)
+    # Conditional requests: what the server said last time.
+    etag = models.CharField(max_length=255, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    # Health.
+    derniere_collecte_le = models.DateTimeField(_("dernière collecte"), null=True, blank=True)
+    derniere_reussite_le = models.DateTimeField(_("dernière collecte réussie"), null=True, blank=True)
+    derniere_erreur = models.TextField(_("dernière erreur"), blank=True)
+    echecs_consecutifs = models.PositiveIntegerField(_("échecs consécutifs"), default=0)
+    prochaine_collecte_le = models.DateTimeField(_("prochaine collecte"), null=True, blank=True, db_index=True)
+    nb_articles = models.PositiveIntegerField(_("articles collectés"), default=0)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = _("source de presse")
+        verbose_name_plural = _("sources de presse")
+
+    def __str__(self) -> str:
+        return self.nom
+
+    @property
+    def departements_list(self) -> list[str]:
+        return [code.strip() for code in self.departements.split(";") if code.strip()]
+
+    @property
+    def en_echec(self) -> bool:
+        return self.echecs_consecutifs > 0
+
+
+class ArticleQuerySet(VisibleQuerySet):
+    def kept(self):
+        return self.filter(statut=ArticlePresse.Statut.RETENU)
+
+    def queue(self):
+        return self.filter(statut=ArticlePresse.Statut.A_TRIER)
+
+    def visible_to(self, user):
+        """Staff see every article (queue included); others see kept articles of their level."""
+        if user is not None and user.is_authenticated and user.is_active and user.is_equipe:
+            return self.all()
+        return self.kept().with_level_for(user)
+
+
+class ArticlePresse(TimeStampedModel):
+    """One press story about the towns, whatever the number of titles that published it."""
+
+    class Statut(models.TextChoices):
+        A_TRIER = "a_trier", _("À trier")
+        RETENU = "retenu", _("Retenu")
+        ECARTE = "ecarte", _("Écarté")
+        HORS_PERIMETRE = "hors_perimetre", _("Hors périmètre (aucune correspondance)")
+
+    titre = models.CharField(_("titre"), max_length=500)
+    empreinte = models.CharField(_("titre normalisé"), max_length=500, db_index=True, editable=False)
+    publie_le = models.DateTimeField(_("publié le"), db_index=True)
+    statut = models.CharField(_("statut"), max_length=16, choices=Statut.choices, default=Statut.A_TRIER)
+    villes = models.ManyToManyField(Ville, verbose_name=_("villes"), related_name="articles_presse", blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("thèmes"), related_name="articles_presse", blank=True)
+    programmes = models.ManyToManyField(
+        Programme, verbose_name=_("programmes"), related_name="articles_presse", blank=True
+    )
+    motifs = models.JSONField(_("pourquoi il correspond"), default=list, blank=True)
+    resume = models.TextField(
+        _("résumé de l'équipe"),
+        blank=True,
+        help_text=_("Votre propre résumé, en quelques lignes : jamais le texte de l'article."),
+    )
+    visibilite = visibilite_field(default=Visibilite.PARTENAIRES)
+    propose_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles_proposes",
+    )
+    trie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trié par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    trie_le = models.DateTimeField(_("trié le"), null=True, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publie_le", "-pk"]
+        verbose_name = _("article de presse")
+        verbose_name_plural = _("articles de presse")
+        indexes = [models.Index(fields=["statut", "-publie_le"], name="article_statut_date_idx")]
+
+    def __str__(self) -> str:
+        return self.titre
+
+    def get_absolute_url(self) -> str:
+        return reverse("panorama:article-detail", kwargs={"pk": self.pk})
+
+
+class Parution(TimeStampedModel):
+    """One title's publication of a story: its link, its GUID, and the feed's own summary."""
+
+    article = models.ForeignKey(ArticlePresse, on_delete=models.CASCADE, related_name="parutions")
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="parutions")
+    url = models.URLField(_("lien"), max_length=1000)
+    url_canonique = models.CharField(max_length=1000, unique=True, editable=False)
+    guid = models.CharField(max_length=500, blank=True)
+    titre = models.CharField(_("titre dans cette source"), max_length=500)
+    publie_le = models.DateTimeField(_("publié le"))
+    # Stored for matching only; never shown (press law: redistribution needs a CFC licence).
+    resume_flux = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["publie_le", "pk"]
+        verbose_name = _("parution")
+        verbose_name_plural = _("parutions")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid"], condition=~Q(guid=""), name="parution_guid_par_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} — {self.titre}"
+
+
+class RegleMotCle(TimeStampedModel):
+    """A keyword rule staff edit: a phrase that tags an article with a theme and/or a programme.
+
+    ``*`` at the end of a word matches any ending (« commerç* »). Case and accents are ignored.
+    """
+
+    motif = models.CharField(_("mot-clé ou expression"), max_length=120)
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("thème"), on_delete=models.CASCADE, null=True, blank=True, related_name="regles_presse"
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="regles_presse",
+    )
+    actif = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["motif"]
+        verbose_name = _("règle de mots-clés")
+        verbose_name_plural = _("règles de mots-clés")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(theme__isnull=False) | Q(programme__isnull=False), name="regle_theme_ou_programme"
+            ),
+            models.UniqueConstraint(fields=["motif", "theme", "programme"], name="regle_unique"),
+        ]
+
+    def __str__(self) -> str:
+        target = self.theme or self.programme
+        return f"{self.motif} → {target}"
+
+
+class EditionQuerySet(VisibleQuerySet):
+    def published(self):
+        return self.filter(statut=Edition.Statut.PUBLIEE)
+
+    def visible_to(self, user):
+        if user is not None and user.is_authenticated and user.is_active and user.is_equipe:
+            return self.all()
+        return self.published().with_level_for(user)
+
+
+class Edition(TimeStampedModel):
+    """An edition of the panorama for a period: the kept articles, grouped by town then theme."""
+
+    class Statut(models.TextChoices):
+        BROUILLON = "brouillon", _("Brouillon")
+        PUBLIEE = "publiee", _("Publiée")
+
+    titre = models.CharField(_("titre"), max_length=200)
+    debut = models.DateField(_("début de la période"))
+    fin = models.DateField(_("fin de la période"))
+    introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+    statut = models.CharField(_("statut"), max_length=12, choices=Statut.choices, default=Statut.BROUILLON)
+    visibilite = visibilite_field(default=Visibilite.PARTENAIRES)
+    articles = models.ManyToManyField(ArticlePresse, verbose_name=_("articles"), related_name="editions", blank=True)
+    publiee_le = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-debut", "-pk"]
+        verbose_name = _("édition du panorama")
+        verbose_name_plural = _("éditions du panorama")
+        constraints = [models.CheckConstraint(condition=Q(fin__gte=models.F("debut")), name="edition_fin_apres_debut")]
+
+    def __str__(self) -> str:
+        return self.titre
+
+    def get_absolute_url(self) -> str:
+        return reverse("panorama:edition-detail", kwargs={"pk": self.pk})
+
+    def article_levels(self) -> list[str]:
+        """Articles shown to everyone who may see the edition: those at its level or below."""
+        return [str(level) for level in ORDER[: ORDER.index(self.visibilite) + 1]]
+
+
+class AbonnementEdition(TimeStampedModel):
+    """A member who wants each published edition by e-mail."""
+
+    membre = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="abonnement_panorama"
+    )
+    actif = models.BooleanField(_("recevoir les éditions par courriel"), default=True)
+
+    class Meta:
+        verbose_name = _("abonnement aux éditions")
+        verbose_name_plural = _("abonnements aux éditions")
+
+    def __str__(self) -> str:
+        return str(self.membre)

@@ -1,0 +1,158 @@
+"""Fetching a feed safely: time limit, size limit, bounded redirects, conditional requests,
+a clear user agent, and no request to a private, loopback or link-local address.
+
+Standard library only (``http.client`` through ``urllib``). Every failure is a :class:`FetchError`
+with a French message that the source's health page shows.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+
+CHUNK = 64 * 1024
+DEMO_FEEDS_DIR = Path(__file__).resolve().parent / "demo_feeds"
+
+
+class FetchError(Exception):
+    """A feed could not be fetched; the message is shown to staff."""
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    status: int  # 200, or 304 when the feed did not change
+    content: bytes
+    etag: str
+    last_modified: str
+    url: str
+
+
+def _check_host(host: str | None) -> None:
+    if not host:
+        raise FetchError("Adresse sans nom d'hôte.")
+    if settings.PANORAMA_ALLOW_PRIVATE_ADDRESSES:
+        return
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as exc:
+        raise FetchError(f"Nom d'hôte introuvable : {host}") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if (
+            address.is_private
+            or address.is_loopback
+            or address.is_link_local
+            or address.is_reserved
+            or address.is_multicast
+            or address.is_unspecified
+        ):
+            raise FetchError(f"Adresse refusée (réseau privé ou local) : {host} → {address}")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are followed by :func:`fetch` itself, so that each hop is checked and counted."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect())
+
+
+def _read_limited(response, *, limit: int, deadline: float) -> bytes:
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise FetchError(f"Flux trop volumineux ({int(declared)} octets, limite {limit}).")
+    chunks, total = [], 0
+    while True:
+        if time.monotonic() > deadline:
+            raise FetchError("Délai dépassé pendant la lecture du flux.")
+        chunk = response.read(CHUNK)
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > limit:
+            raise FetchError(f"Flux trop volumineux (plus de {limit} octets).")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _fetch_local(path: str, *, limit: int) -> FetchResult:
+    if not settings.PANORAMA_ALLOW_LOCAL_FILES:
+        raise FetchError("Les fichiers locaux ne sont permis qu'en démonstration.")
+    file = Path(path.removeprefix("file://")).resolve()
+    if not file.is_relative_to(DEMO_FEEDS_DIR):
+        raise FetchError("Seuls les flux de démonstration peuvent être lus sur le disque.")
+    try:
+        size = file.stat().st_size
+        if size > limit:
+            raise FetchError(f"Flux trop volumineux ({size} octets, limite {limit}).")
+        return FetchResult(200, file.read_bytes(), "", "", path)
+    except OSError as exc:
+        raise FetchError(f"Fichier illisible : {exc.strerror}") from exc
+
+
+def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
+    """Fetch ``url``; a 304 answer (unchanged since ``etag`` / ``last_modified``) has no content."""
+    limit = settings.PANORAMA_FETCH_MAX_BYTES
+    timeout = settings.PANORAMA_FETCH_TIMEOUT
+    if url.startswith(("file://", "/")):
+        return _fetch_local(url, limit=limit)
+    deadline = time.monotonic() + timeout
+    current = url
+    for _hop in range(settings.PANORAMA_FETCH_MAX_REDIRECTS + 1):
+        parts = urlsplit(current)
+        if parts.scheme not in {"http", "https"}:
+            raise FetchError(f"Schéma refusé : {parts.scheme or '?'}")
+        _check_host(parts.hostname)
+        headers = {
+            "User-Agent": settings.PANORAMA_USER_AGENT,
+            "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1",
+        }
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        request = urllib.request.Request(current, headers=headers, method="GET")  # noqa: S310 (scheme checked above)
+        remaining = max(deadline - time.monotonic(), 0.1)
+        try:
+            response = _OPENER.open(request, timeout=remaining)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 304:
+                return FetchResult(304, b"", etag, last_modified, current)
+            if exc.code in {301, 302, 303, 307, 308}:
+                location = exc.headers.get("Location")
+                if not location:
+                    raise FetchError(f"Redirection sans destination (HTTP {exc.code}).") from exc
+                current = urljoin(current, location)
+                continue
+            raise FetchError(f"Le serveur a répondu HTTP {exc.code}.") from exc
+        except TimeoutError as exc:
+            raise FetchError("Délai dépassé : le serveur ne répond pas.") from exc
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise FetchError(f"Connexion impossible : {reason}") from exc
+        with response:
+            try:
+                content = _read_limited(response, limit=limit, deadline=deadline)
+            except TimeoutError as exc:
+                raise FetchError("Délai dépassé pendant la lecture du flux.") from exc
+            except (http.client.HTTPException, OSError) as exc:
+                raise FetchError(f"Lecture interrompue : {exc}") from exc
+            return FetchResult(
+                response.status,
+                content,
+                response.headers.get("ETag", ""),
+                response.headers.get("Last-Modified", ""),
+                current,
+            )
+    raise FetchError(f"Trop de redirections (plus de {settings.PANORAMA_FETCH_MAX_REDIRECTS}).")

@@ -1,0 +1,156 @@
+"""Reads of the press panorama, scoped with ``visible_to`` and prefetched (fixed query counts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from reseau_acv.core.models import Theme
+from reseau_acv.core.visibility import levels_for
+from villes.models import Ville
+
+from .models import ArticlePresse, Edition, Parution, Source
+
+
+def _with_references(queryset: QuerySet[ArticlePresse]) -> QuerySet[ArticlePresse]:
+    """What a reference shows: towns, themes and each title's link (never the feed's text)."""
+    return queryset.prefetch_related(
+        Prefetch("villes", queryset=Ville.objects.order_by("nom").only("pk", "nom", "slug")),
+        Prefetch("themes", queryset=Theme.objects.order_by("ordre").only("pk", "nom", "nom_court", "slug", "ordre")),
+        Prefetch(
+            "parutions",
+            queryset=Parution.objects.select_related("source").defer("resume_flux").order_by("publie_le", "pk"),
+        ),
+    )
+
+
+def articles_panorama(*, user) -> QuerySet[ArticlePresse]:
+    """The kept articles this user may see, newest first."""
+    return _with_references(ArticlePresse.objects.visible_to(user).kept()).order_by("-publie_le", "-pk")
+
+
+def article_detail_queryset(*, user) -> QuerySet[ArticlePresse]:
+    return _with_references(ArticlePresse.objects.select_related("propose_par", "trie_par"))
+
+
+def curation_queue() -> QuerySet[ArticlePresse]:
+    """Articles waiting for staff, with their tags and why they matched, oldest first."""
+    return _with_references(ArticlePresse.objects.queue().select_related("propose_par")).order_by("publie_le", "pk")
+
+
+def editions_list(*, user) -> QuerySet[Edition]:
+    return Edition.objects.visible_to(user).annotate(nb_articles=Count("articles")).order_by("-debut", "-pk")
+
+
+@dataclass
+class ThemeGroup:
+    theme: Theme | None
+    articles: list[ArticlePresse] = field(default_factory=list)
+
+
+@dataclass
+class TownGroup:
+    ville: Ville | None
+    themes: list[ThemeGroup] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.articles) for group in self.themes)
+
+
+def group_articles(articles: list[ArticlePresse]) -> list[TownGroup]:
+    """By town (alphabetical, then articles naming no town), then by theme (taxonomy order).
+
+    An article that names two towns appears under each; one with no theme under « Autres sujets ».
+    """
+    towns: dict[int | None, dict[int | None, list[ArticlePresse]]] = {}
+    ville_by_id: dict[int | None, Ville | None] = {None: None}
+    theme_by_id: dict[int | None, Theme | None] = {None: None}
+    for article in articles:
+        villes = list(article.villes.all()) or [None]
+        themes = list(article.themes.all()) or [None]
+        for ville in villes:
+            key = ville.pk if ville else None
+            ville_by_id[key] = ville
+            for theme in themes:
+                theme_key = theme.pk if theme else None
+                theme_by_id[theme_key] = theme
+                towns.setdefault(key, {}).setdefault(theme_key, []).append(article)
+    result = []
+    for key in sorted(towns, key=lambda k: (k is None, ville_by_id[k].nom if k else "")):
+        by_theme = towns[key]
+        ordered = sorted(
+            by_theme, key=lambda k: (k is None, theme_by_id[k].ordre if k else 0, theme_by_id[k].nom if k else "")
+        )
+        result.append(TownGroup(ville_by_id[key], [ThemeGroup(theme_by_id[k], by_theme[k]) for k in ordered]))
+    return result
+
+
+def edition_articles(*, edition: Edition, user=None, levels: list[str] | None = None) -> list[ArticlePresse]:
+    """The edition's articles (frozen when published; the period's kept articles for a draft)."""
+    from .services import edition_candidates
+
+    levels = levels if levels is not None else levels_for(user)
+    if edition.statut == Edition.Statut.PUBLIEE:
+        queryset = edition.articles.all()
+    else:
+        queryset = edition_candidates(edition=edition)
+    return list(_with_references(queryset.filter(visibilite__in=levels)).order_by("publie_le", "pk"))
+
+
+def edition_groups(*, edition: Edition, user=None, levels: list[str] | None = None) -> list[TownGroup]:
+    return group_articles(edition_articles(edition=edition, user=user, levels=levels))
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: date
+    count: int
+    height: int  # bar height in the chart, out of 50
+
+    @property
+    def y(self) -> int:
+        return 50 - self.height
+
+
+def ville_press(*, ville: Ville, user, months: int = 12) -> dict:
+    """The town page's section: its latest press mentions and mentions per month (fixed queries)."""
+    visible = ArticlePresse.objects.visible_to(user).kept().filter(villes=ville)
+    latest = list(_with_references(visible).order_by("-publie_le", "-pk")[:8])
+    today = timezone.localdate()
+    start_index = today.year * 12 + today.month - 1 - (months - 1)
+    first = date(start_index // 12, start_index % 12 + 1, 1)
+    counts = dict(
+        visible.filter(publie_le__date__gte=first)
+        .annotate(month=TruncMonth("publie_le"))
+        .order_by()
+        .values_list("month")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("month", "n")
+    )
+    by_month = {(m.year, m.month): n for m, n in counts.items()}
+    top = max(by_month.values(), default=0)
+    series = []
+    for index in range(start_index, start_index + months):
+        month = date(index // 12, index % 12 + 1, 1)
+        n = by_month.get((month.year, month.month), 0)
+        series.append(MonthCount(month, n, round(50 * n / top) if top else 0))
+    return {"articles": latest, "months": series, "total": sum(m.count for m in series)}
+
+
+def sources_health() -> QuerySet[Source]:
+    """Sources for staff: failing ones first."""
+    return Source.objects.order_by("-echecs_consecutifs", "-actif", "nom")
+
+
+def dashboard_panel(*, user) -> dict:
+    """The dashboard's press panel: the latest references, and for staff what awaits them."""
+    data = {"articles": list(articles_panorama(user=user)[:5])}
+    if user.is_authenticated and user.is_equipe:
+        data["queue"] = ArticlePresse.objects.queue().count()
+        data["failing"] = Source.objects.filter(actif=True, echecs_consecutifs__gt=0).count()
+    return data

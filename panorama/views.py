@@ -1,0 +1,224 @@
+"""Pages of the press panorama: thin views over selectors and services.
+
+Press law: no template receives the feed's summary; references only (title, source, date, link,
+the team's own summary).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from reseau_acv.core.markdown import render_markdown
+from reseau_acv.core.permissions import equipe_required
+from reseau_acv.core.views import get_visible_or_404
+
+from . import selectors, services
+from .filters import ArticleFilter
+from .forms import AbonnementForm, ArticleReviewForm, ArticleSuggestForm, EditionForm, RegleForm
+from .models import AbonnementEdition, ArticlePresse, Edition, RegleMotCle
+from .pdf import edition_pdf
+
+PAGE_SIZE = 30
+
+
+def article_list(request):
+    filterset = ArticleFilter(request.GET or None, queryset=selectors.articles_panorama(user=request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "articles": list(page.object_list), "query": query.urlencode()}
+    return render(request, "panorama/article_list.html", context)
+
+
+def article_detail(request, pk: int):
+    article = get_visible_or_404(selectors.article_detail_queryset(user=request.user), request.user, pk=pk)
+    return render(request, "panorama/article_detail.html", {"article": article})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_suggest(request):
+    form = ArticleSuggestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.article_suggest(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Merci : l'article est proposé à l'équipe, qui le relira."))
+            return redirect("panorama:article-list")
+    return render(request, "panorama/article_suggest.html", {"form": form})
+
+
+@equipe_required
+def article_queue(request):
+    articles = list(selectors.curation_queue()[:100])
+    total = ArticlePresse.objects.queue().count()
+    return render(request, "panorama/article_queue.html", {"articles": articles, "total": total})
+
+
+@equipe_required
+@require_http_methods(["GET", "POST"])
+def article_review(request, pk: int):
+    article = get_visible_or_404(selectors.article_detail_queryset(user=request.user), request.user, pk=pk)
+    form = ArticleReviewForm.for_article(article, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        keep = request.POST.get("decision") == "retenir"
+        services.article_review(actor=request.user, article=article, keep=keep, **form.cleaned_data)
+        if keep:
+            messages.success(request, _("Article retenu : « %(titre)s ».") % {"titre": article.titre})
+        else:
+            messages.success(request, _("Article écarté : « %(titre)s ».") % {"titre": article.titre})
+        return redirect("panorama:article-queue")
+    return render(request, "panorama/article_review.html", {"article": article, "form": form})
+
+
+@equipe_required
+@require_http_methods(["GET", "POST"])
+def regle_list(request):
+    form = RegleForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("action") == "enregistrer":
+            try:
+                services.regle_save(actor=request.user, **data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Règle enregistrée. Appliquez-la aux articles déjà collectés si besoin."))
+                return redirect("panorama:regle-list")
+        else:
+            count, sample = services.regle_preview(motif=data["motif"])
+            preview = {"count": count, "articles": sample}
+    regles = RegleMotCle.objects.select_related("theme", "programme").order_by("motif")
+    return render(request, "panorama/regle_list.html", {"form": form, "preview": preview, "regles": regles})
+
+
+@equipe_required
+@require_POST
+def regle_apply(request, pk: int):
+    regle = get_object_or_404(RegleMotCle.objects.all(), pk=pk)  # staff-only rules carry no visibility
+    count = services.regle_apply(actor=request.user, regle=regle)
+    messages.success(
+        request, _("Règle « %(motif)s » appliquée à %(n)s article(s).") % {"motif": regle.motif, "n": count}
+    )
+    return redirect("panorama:regle-list")
+
+
+@equipe_required
+def source_list(request):
+    return render(request, "panorama/source_list.html", {"sources": list(selectors.sources_health())})
+
+
+def edition_list(request):
+    editions = list(selectors.editions_list(user=request.user))
+    abonnement = None
+    if request.user.is_authenticated:
+        abonnement = AbonnementEdition.objects.filter(membre=request.user, actif=True).exists()
+    return render(request, "panorama/edition_list.html", {"editions": editions, "abonne": abonnement})
+
+
+def edition_detail(request, pk: int):
+    edition = get_visible_or_404(Edition, request.user, pk=pk)
+    groups = selectors.edition_groups(edition=edition, user=request.user)
+    return render(request, "panorama/edition_detail.html", {"edition": edition, "groups": groups})
+
+
+def edition_pdf_view(request, pk: int):
+    edition = get_visible_or_404(Edition, request.user, pk=pk)
+    groups = selectors.edition_groups(edition=edition, user=request.user)
+    response = HttpResponse(edition_pdf(edition=edition, groups=groups), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="panorama-{edition.debut:%Y-%m}-{edition.pk}.pdf"'
+    return response
+
+
+@equipe_required
+@require_http_methods(["GET", "POST"])
+def edition_create(request):
+    return _edition_form(request, None)
+
+
+@equipe_required
+@require_http_methods(["GET", "POST"])
+def edition_update(request, pk: int):
+    edition = get_visible_or_404(Edition.objects.filter(statut=Edition.Statut.BROUILLON), request.user, pk=pk)
+    return _edition_form(request, edition)
+
+
+def _edition_form(request, edition):
+    form = EditionForm(request.POST or None, instance=edition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = services.edition_save(actor=request.user, edition=edition, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Brouillon enregistré. Relisez-le avant de le publier."))
+            return redirect(edition.get_absolute_url())
+    return render(request, "panorama/edition_form.html", {"form": form, "edition": edition})
+
+
+@equipe_required
+@require_POST
+def edition_publish(request, pk: int):
+    edition = get_visible_or_404(Edition, request.user, pk=pk)
+    try:
+        services.edition_publish(actor=request.user, edition=edition)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Édition publiée ; les abonné·es la reçoivent par courriel."))
+    return redirect(edition.get_absolute_url())
+
+
+@login_required
+@require_POST
+def abonnement_update(request):
+    form = AbonnementForm(request.POST)
+    if form.is_valid():
+        services.abonnement_set(actor=request.user, actif=form.cleaned_data["actif"])
+        if form.cleaned_data["actif"]:
+            messages.success(request, _("Vous recevrez les prochaines éditions par courriel."))
+        else:
+            messages.success(request, _("Vous ne recevrez plus les éditions par courriel."))
+    return redirect("panorama:edition-list")
+
+
+class EditionFeed(Feed):
+    """Atom feed of the published editions this visitor may see (feed readers: public ones)."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("Panorama de presse du réseau ACV Centre-Val de Loire")
+    subtitle = gettext_lazy("Les éditions publiées du panorama de presse régional.")
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def link(self):
+        return reverse("panorama:edition-list")
+
+    def items(self):
+        return selectors.editions_list(user=self.request.user).filter(statut=Edition.Statut.PUBLIEE)[:30]
+
+    def item_title(self, item):
+        return item.titre
+
+    def item_description(self, item):
+        return render_markdown(item.introduction)
+
+    def item_pubdate(self, item):
+        return item.publiee_le
+
+    def item_updateddate(self, item):
+        return item.modifie_le
