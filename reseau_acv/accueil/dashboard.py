@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rencontres.selectors import rencontres_upcoming
 from villes.selectors import user_villes
 
 from .models import Preferences
@@ -41,7 +42,16 @@ def equipe_panel(user) -> Panel | None:
     return Panel("a-traiter", "À traiter", "accueil/includes/_panel_equipe.html", {"queues": staff_queues(user=user)})
 
 
+def rencontres_panel(user) -> Panel | None:
+    """The next meetings the member may see, with their own registration status."""
+    rencontres = rencontres_upcoming(user=user, limit=5)
+    return Panel(
+        "rencontres", "Prochaines rencontres", "rencontres/includes/_panel_rencontres.html", {"rencontres": rencontres}
+    )
+
+
 PANELS: list[Callable[..., Panel | None]] = [equipe_panel, villes_panel, preferences_panel]
+PANELS.append(rencontres_panel)
 
 
 def dashboard_panels(user) -> list[Panel]:

@@ -34,8 +34,8 @@ def dashboard(request):
     return render(request, "accueil/dashboard.html", {"panels": dashboard_panels(request.user)})
 
 
-@login_required
 def search(request):
+    """Everyone may search; each group only returns what the visitor may see."""
     query = request.GET.get("q", "").strip()
     groups = search_all(user=request.user, query=query)
     context = {
