@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from reseau_acv.core.models import Theme
 
 from .models import ActeModeration, FichierVersion, Message, Question, Ressource, RetourExperience, Signalement, Statut
 from .search import highlight, search
 
-SORTS = {"recent": ("-publie_le", "-cree_le", "pk"), "ancien": ("publie_le", "cree_le", "pk"), "titre": ("titre", "pk")}
+SORTS = {
+    "recent": ("-publie_le", "-cree_le", "pk"),
+    "ancien": ("publie_le", "cree_le", "pk"),
+    "titre": (Lower("titre"), "pk"),
+}
 
 
 def _ressource_list_qs(queryset: QuerySet) -> QuerySet:
