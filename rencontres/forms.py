@@ -71,6 +71,13 @@ class RencontreForm(forms.ModelForm):
             "Présentations, comptes rendus, photos : des ressources de la bibliothèque, chacune avec sa visibilité."
         )
 
+    def clean(self):
+        data = super().clean()
+        debut, fin = data.get("debut"), data.get("fin")
+        if debut and fin and fin <= debut:
+            self.add_error("fin", _("La fin doit suivre le début."))
+        return data
+
 
 class PointOrdreDuJourForm(forms.ModelForm):
     class Meta:

@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
+from django.utils.text import slugify
 
 from rencontres import selectors, services
 from rencontres.models import Inscription, Rencontre
@@ -23,7 +24,7 @@ def courriels(purpose: str) -> list[Courriel]:
 
 def make_ressource(titre: str, visibilite: str, statut: str = Statut.PUBLIE) -> Ressource:
     return Ressource.objects.create(
-        titre=titre, slug=titre.lower().replace(" ", "-"), visibilite=visibilite, statut=statut, type="presentation"
+        titre=titre, slug=slugify(titre), visibilite=visibilite, statut=statut, type="presentation"
     )
 
 
