@@ -95,6 +95,7 @@ class Commune:
     code: str = ""
     short_form: bool = False
     needs_source_departement: bool = False
+    officiel: str = ""  # the official name, for a short form
 
     @property
     def tracked(self) -> bool:
@@ -226,7 +227,7 @@ class TownMatcher:
         commune = next(c for c in chosen if c.tracked)
         if commune.short_form:
             reason = f"forme courte ; {reason}"
-        return Mention(code_insee=commune.code, nom=commune.nom, texte=text, raison=reason)
+        return Mention(code_insee=commune.code, nom=commune.officiel or commune.nom, texte=text, raison=reason)
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -260,6 +261,7 @@ def short_forms(tracked: dict[str, Commune]) -> list[Commune]:
                 code=town.code,
                 short_form=True,
                 needs_source_departement=row["exige_departement"] == "oui",
+                officiel=town.nom,
             )
         )
     return result

@@ -1,0 +1,151 @@
+"""Ingestion from a local HTTP server: RSS, Atom, conditional requests, failures, address checks."""
+
+import pytest
+from django.utils import timezone
+
+from panorama import services
+from panorama.fetch import FetchError, fetch
+from panorama.models import ArticlePresse, Parution, Source
+from panorama.tasks import ingest_task
+from tests.factories.panorama import SourceFactory
+
+from .conftest import ETAG, FeedHandler
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rss_feed_is_ingested_and_tagged(feed_server, regles):
+    """An RSS 2.0 feed's entries become articles; those naming a town enter the curation queue."""
+    source = SourceFactory(url_flux=f"{feed_server}/rss", departements="41")
+    report = services.ingest_source(source_id=source.pk)
+    assert (report.status, report.entries, report.created) == ("ok", 3, 3)
+    blois = ArticlePresse.objects.get(titre__startswith="Blois")
+    assert blois.statut == ArticlePresse.Statut.A_TRIER
+    assert [v.nom for v in blois.villes.all()] == ["Blois"]
+    assert {t.slug for t in blois.themes.all()} >= {"commerce"}
+    assert {m["type"] for m in blois.motifs} == {"ville", "regle"}
+    romo = ArticlePresse.objects.get(titre__startswith="Romorantin")
+    assert [v.nom for v in romo.villes.all()] == ["Romorantin-Lanthenay"]
+    foot = ArticlePresse.objects.get(titre__startswith="Football")
+    assert foot.statut == ArticlePresse.Statut.HORS_PERIMETRE
+
+
+def test_atom_feed_is_ingested(feed_server, regles):
+    """An Atom feed is read too; a programme keyword tags its programme."""
+    source = SourceFactory(url_flux=f"{feed_server}/atom", departements="28")
+    report = services.ingest_source(source_id=source.pk)
+    assert report.status == "ok"
+    dreux = ArticlePresse.objects.get(titre__startswith="Dreux")
+    assert [v.nom for v in dreux.villes.all()] == ["Dreux"]
+    assert [p.code for p in dreux.programmes.all()] == ["acv"]
+
+
+def test_unchanged_feed_answers_304_and_is_not_downloaded_again(feed_server, villes):
+    """The second collection sends the ETag back; the server answers 304 and nothing changes."""
+    source = SourceFactory(url_flux=f"{feed_server}/rss")
+    assert services.ingest_source(source_id=source.pk).status == "ok"
+    source.refresh_from_db()
+    assert source.etag == ETAG
+    assert source.last_modified
+    count = ArticlePresse.objects.count()
+    assert services.ingest_source(source_id=source.pk).status == "unchanged"
+    assert FeedHandler.requests[-1][1].get("If-None-Match") == ETAG
+    assert FeedHandler.requests[-1][1].get("User-Agent", "").startswith("ReseauACV-Panorama/")
+    assert ArticlePresse.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [("/malformed", "mal formé"), ("/huge", "trop volumineux"), ("/slow", "Délai dépassé"), ("/absent", "HTTP 404")],
+)
+def test_bad_feed_is_recorded_on_its_source_and_others_go_on(
+    feed_server, villes, path, message, django_capture_on_commit_callbacks
+):
+    """A malformed, huge, slow or missing feed is an error on its source; the next source is still read."""
+    bad = SourceFactory(url_flux=f"{feed_server}{path}")
+    good = SourceFactory(url_flux=f"{feed_server}/rss")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert ingest_task.apply().get() == 2
+    assert len(callbacks) == 2  # one ingestion task per due source, queued after commit
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert message in bad.derniere_erreur
+    assert bad.echecs_consecutifs == 1
+    assert bad.prochaine_collecte_le > timezone.now()
+    assert good.echecs_consecutifs == 0
+    assert good.derniere_reussite_le is not None
+    assert Parution.objects.filter(source=good).count() == 3
+    assert not Parution.objects.filter(source=bad).exists()
+
+
+def test_failing_source_is_retried_less_often(feed_server, villes):
+    """Each new failure doubles the wait before the next try; a success resets it."""
+    source = SourceFactory(url_flux=f"{feed_server}/malformed")
+    waits = []
+    for _ in range(3):
+        services.ingest_source(source_id=source.pk, force=True)
+        source.refresh_from_db()
+        waits.append((source.prochaine_collecte_le - source.derniere_collecte_le).total_seconds() / 60)
+    assert waits == [30, 60, 120]
+    assert source.pk not in services.sources_due()
+    Source.objects.filter(pk=source.pk).update(url_flux=f"{feed_server}/rss")
+    services.ingest_source(source_id=source.pk, force=True)
+    source.refresh_from_db()
+    assert (source.echecs_consecutifs, source.derniere_erreur, source.prochaine_collecte_le) == (0, "", None)
+
+
+def test_private_address_refused_unless_allowed(settings):
+    """A feed on a loopback or private address is refused when the settings do not allow it."""
+    settings.PANORAMA_ALLOW_PRIVATE_ADDRESSES = False
+    for url in ("http://127.0.0.1:9/flux", "http://10.0.0.1/flux", "http://[::1]/flux", "http://169.254.169.254/"):
+        with pytest.raises(FetchError, match="refusée"):
+            fetch(url)
+
+
+def test_private_address_recorded_as_error_on_the_source(settings, villes):
+    """Ingestion of a source on a private address records the refusal, without a request."""
+    settings.PANORAMA_ALLOW_PRIVATE_ADDRESSES = False
+    source = SourceFactory(url_flux="http://127.0.0.1:9/flux")
+    report = services.ingest_source(source_id=source.pk)
+    assert report.status == "error"
+    source.refresh_from_db()
+    assert "réseau privé" in source.derniere_erreur
+
+
+def test_redirects_are_bounded(feed_server):
+    """A chain of redirects longer than the limit is an error; a short one is followed."""
+    with pytest.raises(FetchError, match="Trop de redirections"):
+        fetch(f"{feed_server}/redirect/1")
+    assert fetch(f"{feed_server}/redirect/9").status == 200
+
+
+def test_other_schemes_and_local_files_are_refused(settings):
+    """Only http(s) is fetched; a path on disk only in demo mode and only in the demo folder."""
+    settings.PANORAMA_ALLOW_LOCAL_FILES = False
+    with pytest.raises(FetchError):
+        fetch("ftp://presse.example/flux")
+    with pytest.raises(FetchError, match="démonstration"):
+        fetch("/etc/hostname")
+    settings.PANORAMA_ALLOW_LOCAL_FILES = True
+    with pytest.raises(FetchError, match="démonstration"):
+        fetch("/etc/hostname")
+
+
+def test_demo_feed_read_from_disk_in_demo_mode(settings, villes):
+    """In demo mode a feed file of the demo folder is ingested like a remote one."""
+    from panorama.demo import FEEDS
+
+    settings.PANORAMA_ALLOW_LOCAL_FILES = True
+    source = SourceFactory(url_flux=str(FEEDS / "nr_loir_et_cher.xml"))
+    assert services.ingest_source(source_id=source.pk).status == "ok"
+    assert ArticlePresse.objects.filter(villes__slug="blois").exists()
+
+
+def test_sources_imported_from_the_reference_csv(db):
+    """The 23 press sources of the reference file are created once, with their départements."""
+    assert services.sources_import() == 23
+    assert services.sources_import() == 23
+    assert Source.objects.count() == 23
+    nr = Source.objects.get(nom="La Nouvelle République – édition Indre")
+    assert nr.departements_list == ["36"]
+    assert Source.objects.filter(url_flux="").count() == 1
