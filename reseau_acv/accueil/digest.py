@@ -40,6 +40,11 @@ class DigestSection:
     fetch: Callable[..., list[DigestItem]]  # fetch(*, user, since, until) -> items
     match: str = ""  # "themes", "villes", or "" (every item)
     order: int = 100
+    preference: str = ""  # the preference that turns it on (models.SECTION_FIELDS); default: key
+
+    @property
+    def preference_key(self) -> str:
+        return self.preference or self.key
 
 
 _SECTIONS: dict[str, DigestSection] = {}
@@ -116,7 +121,7 @@ def select_items(
     *, section: DigestSection, items: list[DigestItem], user, choice: MemberChoice, since: datetime
 ) -> list[DigestItem]:
     """The items of ``section`` that go into this member's digest."""
-    if not choice.wants(section.key):
+    if not choice.wants(section.preference_key):
         return []
     levels = set(levels_for(user))
     kept = [item for item in items if item.visibilite in levels and item.date >= since]
@@ -132,7 +137,7 @@ def digest_for(*, user, since: datetime, until: datetime, choice: MemberChoice |
     choice = choice or MemberChoice(sections={}, villes=set(), themes=set())
     result = []
     for section in digest_sections():
-        if not choice.wants(section.key):
+        if not choice.wants(section.preference_key):
             continue
         items = section.fetch(user=user, since=since, until=until)
         kept = select_items(section=section, items=items, user=user, choice=choice, since=since)

@@ -89,3 +89,51 @@ def themes(db):
             slug=slug, defaults={"nom": slug.capitalize(), "nom_court": slug, "famille": "axe", "ordre": number}
         )
     return {theme.slug: theme for theme in Theme.objects.all()}
+
+
+def make_rencontre(titre="Séance des chef·fes de projet", *, visibilite=Visibilite.RESEAU, publiee_le=IN_WEEK, **extra):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rencontres.models import Rencontre
+
+    debut = extra.pop("debut", timezone.now() + timedelta(days=10))
+    return Rencontre.objects.create(
+        titre=titre,
+        debut=debut,
+        fin=debut + timedelta(hours=2),
+        statut=extra.pop("statut", Rencontre.Statut.PUBLIEE),
+        publiee_le=publiee_le,
+        visibilite=visibilite,
+        **extra,
+    )
+
+
+def make_article(titre="Vierzon relance son centre-ville", *, villes=(), visibilite=Visibilite.PARTENAIRES, **extra):
+    from panorama.models import ArticlePresse
+
+    article = ArticlePresse.objects.create(
+        titre=titre,
+        empreinte=titre.lower(),
+        publie_le=extra.pop("publie_le", IN_WEEK),
+        statut=extra.pop("statut", ArticlePresse.Statut.RETENU),
+        trie_le=extra.pop("trie_le", IN_WEEK),
+        visibilite=visibilite,
+        **extra,
+    )
+    article.villes.set(villes)
+    return article
+
+
+def make_edition(titre="Panorama de novembre", *, visibilite=Visibilite.PARTENAIRES, publiee_le=IN_WEEK):
+    from panorama.models import Edition
+
+    return Edition.objects.create(
+        titre=titre,
+        debut=IN_WEEK.date().replace(day=1),
+        fin=IN_WEEK.date(),
+        statut=Edition.Statut.PUBLIEE,
+        publiee_le=publiee_le,
+        visibilite=visibilite,
+    )
