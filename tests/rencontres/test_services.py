@@ -113,7 +113,7 @@ def test_registration_closes_at_the_deadline(chef):
         services.inscription_register(actor=chef, rencontre=rencontre)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_members_taking_the_last_place_at_once_never_overbook():
     """Two members click « S'inscrire » for the last place at the same moment: one gets it, the other waits."""
     rencontre = RencontreFactory(capacite=1)
@@ -259,7 +259,7 @@ def test_a_moved_meeting_gets_fresh_reminders(equipe):
     assert len(courriels("rencontre_rappel_j1")) == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_running_the_reminders_at_once_send_each_once():
     """Two workers running the reminder job at the same moment record each reminder once."""
     debut = timezone.now().replace(microsecond=0) + timedelta(hours=10)
