@@ -203,6 +203,9 @@ CELERY_BEAT_SCHEDULE = {
     "accueil.staff_notify": {"task": "accueil.staff_notify", "schedule": crontab(minute=0, hour=8)},
     "core.outbox_flush": {"task": "core.outbox_flush", "schedule": crontab(minute="*")},
     "panorama.ingest": {"task": "panorama.ingest", "schedule": crontab(minute="*/30")},
+    # Meetings: reminders 7 days and 1 day before (each once per person), then held meetings.
+    "rencontres.send_reminders": {"task": "rencontres.send_reminders", "schedule": crontab(minute="*/15")},
+    "rencontres.mark_held": {"task": "rencontres.mark_held", "schedule": crontab(minute=10)},
 }
 
 # --- Security --------------------------------------------------------------------------------
