@@ -19,6 +19,29 @@ def _clear_cache():
     return
 
 
+@pytest.fixture(autouse=True)
+def _reference_themes(request):
+    """The themes seeded by a data migration are back in every database test.
+
+    Tests with ``transaction=True`` (browser, real worker) flush the tables when they end,
+    data migrations included; the taxonomy is reference data every page relies on.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    from reseau_acv.core.models import Theme
+    from reseau_acv.core.themes import themes_seed
+
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or names & {
+        "transactional_db",
+        "live_server",
+    }
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if not Theme.objects.exists():
+        themes_seed(Theme)
+
+
 @pytest.fixture
 def partenaire(db):
     return PartenaireFactory()
