@@ -11,9 +11,14 @@ def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"ressource externe refusée : {url[:80]}")
 
 
-def edition_pdf(*, edition, groups) -> bytes:
+def edition_document(*, edition, groups):
+    """The laid-out edition (WeasyPrint document: its ``pages`` can be counted)."""
     from weasyprint import HTML
 
     context = {"edition": edition, "groups": groups, "SITE_URL": settings.SITE_URL}
     html = render_to_string("panorama/edition_pdf.html", context)
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    return HTML(string=html, url_fetcher=_no_fetch).render()
+
+
+def edition_pdf(*, edition, groups) -> bytes:
+    return edition_document(edition=edition, groups=groups).write_pdf()

@@ -1,0 +1,179 @@
+"""Pages: visibility for every role (not allowed looks like not found), query counts, press law."""
+
+import pytest
+from django.urls import reverse
+
+from panorama.models import ArticlePresse, Edition
+from reseau_acv.core.visibility import Visibilite
+from tests.conftest import ROLES
+from tests.factories.panorama import ArticleFactory, EditionFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+# Which roles see content of each level.
+SEES = {
+    Visibilite.PUBLIC: {"anonyme", "partenaire", "chef_de_projet", "equipe"},
+    Visibilite.PARTENAIRES: {"partenaire", "chef_de_projet", "equipe"},
+    Visibilite.RESEAU: {"chef_de_projet", "equipe"},
+    Visibilite.EQUIPE: {"equipe"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("level", list(SEES))
+def test_article_visibility_for_every_role(client_for, role, level):
+    """A kept article shows in the list and on its page only for roles of its level; others get 404."""
+    article = ArticleFactory(titre="Vierzon : la friche devient parc", visibilite=level)
+    client = client_for(role)
+    listing = client.get(reverse("panorama:article-list"))
+    detail = client.get(article.get_absolute_url())
+    if role in SEES[level]:
+        assert "Vierzon : la friche devient parc" in listing.content.decode()
+        assert detail.status_code == 200
+    else:
+        assert "Vierzon : la friche devient parc" not in listing.content.decode()
+        assert detail.status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_queued_and_discarded_articles_are_staff_only(client_for, role):
+    """An article waiting in the queue or discarded is seen by staff only, even if marked public."""
+    waiting = ArticleFactory(statut=ArticlePresse.Statut.A_TRIER, visibilite=Visibilite.PUBLIC)
+    discarded = ArticleFactory(statut=ArticlePresse.Statut.ECARTE, visibilite=Visibilite.PUBLIC)
+    client = client_for(role)
+    expected = 200 if role == "equipe" else 404
+    assert client.get(waiting.get_absolute_url()).status_code == expected
+    assert client.get(discarded.get_absolute_url()).status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("level", list(SEES))
+def test_edition_visibility_for_every_role(client_for, role, level):
+    """A published edition, its PDF and its entry in the archive and the Atom feed follow its level."""
+    edition = EditionFactory(titre="Panorama de septembre", visibilite=level)
+    client = client_for(role)
+    archive = client.get(reverse("panorama:edition-list")).content.decode()
+    feed = client.get(reverse("panorama:edition-feed"))
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    page = client.get(edition.get_absolute_url())
+    pdf = client.get(reverse("panorama:edition-pdf", args=[edition.pk]))
+    visible = role in SEES[level]
+    assert ("Panorama de septembre" in archive) is visible
+    assert ("Panorama de septembre" in feed.content.decode()) is visible
+    assert page.status_code == (200 if visible else 404)
+    assert pdf.status_code == (200 if visible else 404)
+    if visible:
+        assert pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_draft_edition_is_staff_only(client_for, role):
+    """A draft edition is not in the archive, the feed or at its address for anyone but staff."""
+    edition = EditionFactory(
+        titre="Brouillon d'octobre", statut=Edition.Statut.BROUILLON, publiee_le=None, visibilite=Visibilite.PUBLIC
+    )
+    client = client_for(role)
+    assert client.get(edition.get_absolute_url()).status_code == (200 if role == "equipe" else 404)
+    assert "Brouillon d'octobre" not in client.get(reverse("panorama:edition-feed")).content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "name", ["panorama:article-queue", "panorama:source-list", "panorama:regle-list", "panorama:edition-create"]
+)
+def test_staff_pages(client_for, role, name):
+    """Staff pages: anonymous visitors are sent to sign in, members get 404, staff get the page."""
+    response = client_for(role).get(reverse(name))
+    expected = {"anonyme": 302, "partenaire": 404, "chef_de_projet": 404, "equipe": 200}[role]
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_review_page_is_staff_only(client_for, role):
+    """The review page of a queued article answers 404 to everyone but staff (sign-in for anonymous)."""
+    article = ArticleFactory(statut=ArticlePresse.Statut.A_TRIER)
+    response = client_for(role).get(reverse("panorama:article-review", args=[article.pk]))
+    assert response.status_code == {"anonyme": 302, "partenaire": 404, "chef_de_projet": 404, "equipe": 200}[role]
+
+
+def test_feed_text_is_never_shown(client_for):
+    """Press law: the feed's summary is stored but never appears on any page, even for staff."""
+    article = ArticleFactory(
+        titre="Gien : la halle rouverte",
+        statut=ArticlePresse.Statut.A_TRIER,
+        parution__resume_flux="TEXTE-SECRET-DU-FLUX",
+    )
+    client = client_for("equipe")
+    for url in (
+        reverse("panorama:article-list"),
+        article.get_absolute_url(),
+        reverse("panorama:article-queue"),
+        reverse("panorama:article-review", args=[article.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "TEXTE-SECRET-DU-FLUX" not in response.content.decode()
+
+
+def _make_articles(n, villes):
+    source = SourceFactory()
+    for i in range(n):
+        ArticleFactory(titre=f"Blois : sujet {i}", villes=[villes["blois"], villes["dreux"]], parution__source=source)
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_panorama_list_query_count_is_constant(client_for, villes, django_assert_num_queries, n):
+    """The panorama page runs the same number of queries for 1 and for 8 articles."""
+    _make_articles(n, villes)
+    client = client_for("partenaire")
+    # session + user, filter choices (villes, themes, sources), count, page, villes, themes, parutions+sources
+    with django_assert_num_queries(10):
+        response = client.get(reverse("panorama:article-list"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_town_page_press_section_query_count_is_constant(client_for, villes, django_assert_num_queries, n):
+    """The town page's press section (mentions and chart) costs the same for 1 and 8 articles."""
+    _make_articles(n, villes)
+    client = client_for("partenaire")
+    response = client.get(villes["blois"].get_absolute_url())
+    assert "Dans la presse" in response.content.decode()
+    assert f"Blois : sujet {n - 1}" in response.content.decode()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(villes["blois"].get_absolute_url())
+    press = [q for q in queries.captured_queries if "panorama_" in q["sql"]]
+    assert len(press) == 5
+
+
+def test_filters_by_town_theme_source_and_period(client_for, villes):
+    """The panorama filters by town, theme, source and period."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from reseau_acv.core.models import Theme
+
+    PARIS = ZoneInfo("Europe/Paris")  # noqa: N806 (a constant of this test)
+    habitat = Theme.objects.get(slug="habitat")
+    nr = SourceFactory(nom="NR")
+    ArticleFactory(
+        titre="Blois habitat",
+        villes=[villes["blois"]],
+        themes=[habitat],
+        parution__source=nr,
+        publie_le=datetime(2026, 10, 5, tzinfo=PARIS),
+    )
+    ArticleFactory(titre="Dreux divers", villes=[villes["dreux"]], publie_le=datetime(2026, 9, 5, tzinfo=PARIS))
+    client = client_for("partenaire")
+    url = reverse("panorama:article-list")
+
+    def titles(**params):
+        return {a.titre for a in client.get(url, params).context["articles"]}
+
+    assert titles(ville="blois") == {"Blois habitat"}
+    assert titles(theme="habitat") == {"Blois habitat"}
+    assert titles(source=nr.pk) == {"Blois habitat"}
+    assert titles(du="2026-09-01", au="2026-09-30") == {"Dreux divers"}
