@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from panorama.selectors import dashboard_panel as panorama_dashboard_panel
 from rencontres.selectors import rencontres_upcoming
 from villes.selectors import user_villes
 
@@ -52,6 +53,15 @@ def rencontres_panel(user) -> Panel | None:
 
 PANELS: list[Callable[..., Panel | None]] = [equipe_panel, villes_panel, preferences_panel]
 PANELS.append(rencontres_panel)
+
+
+def panorama_panel(user) -> Panel | None:
+    """The latest press references the member may see; for staff, the curation queue and failing feeds."""
+    data = panorama_dashboard_panel(user=user)
+    return Panel("presse", "Panorama de presse", "panorama/includes/_panel_presse.html", data)
+
+
+PANELS.append(panorama_panel)
 
 
 def dashboard_panels(user) -> list[Panel]:
