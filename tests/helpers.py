@@ -47,13 +47,14 @@ def login(page, live_server_url: str, email: str, password: str = "mot-de-passe-
 
 
 @contextmanager
-def celery_worker(*, queues: str = "celery"):
+def celery_worker(*, queues: str | None = None):
     """Start a real Celery worker process against Redis and the current test database.
 
     The worker reads the same database as the test (its name is taken from the live
     connection), so the test must use ``transaction=True`` for the worker to see its rows.
     """
     db = connection.settings_dict
+    queues = queues or settings.CELERY_TASK_DEFAULT_QUEUE
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "reseau_acv.settings.test",

@@ -25,3 +25,6 @@ STORAGES = {
 # A real worker started by a test (tests/helpers.py) runs tasks for real, through Redis.
 if env.str("CELERY_WORKER_MODE", default="") == "real":
     CELERY_TASK_ALWAYS_EAGER = False
+# Parallel test processes (pytest-xdist) each have their own database: each gets its own queue
+# too, so that a real worker started by one never runs the tasks of another.
+CELERY_TASK_DEFAULT_QUEUE = "tests-" + env.str("PYTEST_XDIST_WORKER", default="main")
