@@ -6,7 +6,10 @@ from .base import env
 DEBUG = False
 SECRET_KEY = "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105 (tests only)
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/reseau_acv")}
-REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")
+# Each parallel test process (pytest-xdist: gw0, gw1…) gets its own Redis database, since
+# tests clear the cache (FLUSHDB) between them.
+_XDIST_INDEX = int(env.str("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw") or 0)
+REDIS_URL = env.str("REDIS_URL", default=f"redis://127.0.0.1:6379/{15 - _XDIST_INDEX % 8}")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL
 # Tasks run inline in tests, after the commit that queues them; the worker tests start a real worker.
