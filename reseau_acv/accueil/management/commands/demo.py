@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from panorama.demo import seed_panorama
+from rencontres.demo import seed_rencontres
 from reseau_acv.comptes.demo import ACCOUNTS, DEMO_PASSWORD, seed_accounts
 from ressources.demo import seed_ressources
 from villes.demo import seed_villes
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         users = seed_accounts()
         seed_villes(users)
         seed_ressources(users)
+        seed_rencontres(users)
         seed_panorama(users)
         self.stdout.write(
             self.style.SUCCESS(f"Données de démonstration prêtes. Comptes (mot de passe « {DEMO_PASSWORD} ») :")
