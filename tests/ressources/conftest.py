@@ -50,3 +50,17 @@ def upload():
 @pytest.fixture
 def pdf(upload):
     return upload("compte-rendu.pdf", PDF, "application/pdf")
+
+
+@pytest.fixture
+def themes(db):
+    """Three themes (seeded by a migration, re-created if a transactional test flushed them)."""
+    from reseau_acv.core.models import Theme
+
+    specs = [("habitat", "Habitat", 1), ("commerce", "Commerce", 2), ("mobilite", "Mobilité", 3)]
+    return [
+        Theme.objects.get_or_create(
+            slug=slug, defaults={"nom": f"{nom} (test)", "nom_court": nom, "famille": "axe", "ordre": ordre}
+        )[0]
+        for slug, nom, ordre in specs
+    ]

@@ -17,7 +17,7 @@ LIBRARY_QUERIES = 9
 SEARCH_QUERIES = 11
 
 
-def _resources(n: int, ville):
+def _resources(n: int, ville, themes):
     staff = EquipeFactory()
     for i in range(n):
         ressource = services.ressource_create(
@@ -25,14 +25,14 @@ def _resources(n: int, ville):
             data={"titre": f"Réhabilitation {i}", "type": "guide", "lien": "https://example.org", "resume": "OPAH-RU"},
             villes=[ville],
         )
-        ressource.themes.set([1, 2])
+        ressource.themes.set(themes[:2])
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("n", [1, 8])
-def test_library_page_runs_a_constant_number_of_queries(client, django_assert_num_queries, n):
+def test_library_page_runs_a_constant_number_of_queries(client, django_assert_num_queries, n, themes):
     """The library page runs the same queries for 1 and for 8 resources."""
-    _resources(n, VilleFactory())
+    _resources(n, VilleFactory(), themes)
     client.force_login(ChefDeProjetFactory())
     with django_assert_num_queries(LIBRARY_QUERIES):
         response = client.get("/ressources/")
@@ -41,10 +41,10 @@ def test_library_page_runs_a_constant_number_of_queries(client, django_assert_nu
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("n", [1, 8])
-def test_search_results_run_a_constant_number_of_queries(client, django_assert_num_queries, n):
+def test_search_results_run_a_constant_number_of_queries(client, django_assert_num_queries, n, themes):
     """A search with filters runs the same queries for 1 and for 8 results."""
     ville = VilleFactory(slug="blois", nom="Blois", reseau_regional=True)
-    _resources(n, ville)
+    _resources(n, ville, themes)
     client.force_login(ChefDeProjetFactory())
     with django_assert_num_queries(SEARCH_QUERIES):
         response = client.get("/ressources/", {"q": "rehabilitation", "ville": "blois", "type": "guide"})
@@ -109,7 +109,7 @@ def test_a_new_file_keeps_the_earlier_versions(client, chef, upload):
 
 
 @pytest.mark.django_db
-def test_proposal_form_creates_a_proposal_with_its_file(client, chef, upload):
+def test_proposal_form_creates_a_proposal_with_its_file(client, chef, upload, themes):
     """A lead fills the form with a file: the resource waits for moderation and the lead is told."""
     ville = VilleFactory()
     client.force_login(chef)
@@ -120,7 +120,7 @@ def test_proposal_form_creates_a_proposal_with_its_file(client, chef, upload):
             "type": "deliberation",
             "visibilite": "reseau",
             "villes": [ville.pk],
-            "themes": [1],
+            "themes": [themes[0].pk],
             "fichier": upload("deliberation.pdf", PDF),
             "action": "proposer",
         },
@@ -134,14 +134,20 @@ def test_proposal_form_creates_a_proposal_with_its_file(client, chef, upload):
 
 
 @pytest.mark.django_db
-def test_experience_sheet_shows_other_towns_on_the_same_themes(client, chef):
+def test_experience_sheet_shows_other_towns_on_the_same_themes(client, chef, themes):
     """A sheet lists the sheets of other towns that share its themes, not those of its own town."""
     retour = RetourExperienceFactory(titre="Blois : OPAH-RU")
     same_town = RetourExperienceFactory(titre="Blois : autre", ville=retour.ville)
     elsewhere = RetourExperienceFactory(titre="Vierzon : OPAH-RU")
     unrelated = RetourExperienceFactory(titre="Dreux : mobilité")
-    for item, themes in [(retour, [1]), (same_town, [1]), (elsewhere, [1, 2]), (unrelated, [3])]:
-        item.themes.set(themes)
+    habitat, commerce, mobilite = themes
+    for item, chosen in [
+        (retour, [habitat]),
+        (same_town, [habitat]),
+        (elsewhere, [habitat, commerce]),
+        (unrelated, [mobilite]),
+    ]:
+        item.themes.set(chosen)
     client.force_login(chef)
     response = client.get(retour.get_absolute_url())
     assert [r.titre for r in response.context["similaires"]] == ["Vierzon : OPAH-RU"]
