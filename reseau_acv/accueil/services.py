@@ -31,6 +31,8 @@ DIGEST_PURPOSE = "accueil.digest"
 STAFF_PURPOSE = "accueil.equipe_quotidien"
 # A member who has not had a digest for long gets at most this much history.
 MAX_LOOKBACK = timedelta(days=31)
+# Items shown per section; the rest is counted ("and 12 more") with a link to the site.
+MAX_ITEMS_PER_SECTION = 10
 
 
 # --- Preferences ----------------------------------------------------------------------------------
@@ -133,7 +135,7 @@ def _digest_email(*, user, period, sections, since):
         "period": period,
         "since": since,
         "sections": sections,
-        "nb_items": sum(len(items) for _section, items in sections),
+        "nb_items": sum(len(items) + more for _section, items, more in sections),
         "unsubscribe_url": unsubscribe_url(user),
         "preferences_url": settings.SITE_URL + reverse("accueil:preferences-edit"),
     }
@@ -202,14 +204,16 @@ def digest_batch(*, period: digest_lib.Period, batch_size: int) -> tuple[int, in
                     since=sinces[user.pk],
                 )
                 if items:
-                    sections.append((section, items))
+                    sections.append(
+                        (section, items[:MAX_ITEMS_PER_SECTION], max(len(items) - MAX_ITEMS_PER_SECTION, 0))
+                    )
             envoi = EnvoiDigest(
                 user=user,
                 periode=period.key,
                 frequence=period.frequence,
                 debut=sinces[user.pk],
                 fin=period.end,
-                nb_elements=sum(len(items) for _s, items in sections),
+                nb_elements=sum(len(items) + more for _s, items, more in sections),
             )
             if sections:
                 email, link = _digest_email(user=user, period=period, sections=sections, since=sinces[user.pk])

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from panorama.demo import seed_panorama
 from rencontres.demo import seed_rencontres
+from reseau_acv.accueil.demo import seed_accueil
 from reseau_acv.comptes.demo import ACCOUNTS, DEMO_PASSWORD, seed_accounts
 from ressources.demo import seed_ressources
 from villes.demo import seed_villes
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         seed_ressources(users)
         seed_rencontres(users)
         seed_panorama(users)
+        seed_accueil(users)
         self.stdout.write(
             self.style.SUCCESS(f"Données de démonstration prêtes. Comptes (mot de passe « {DEMO_PASSWORD} ») :")
         )
