@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -437,6 +438,14 @@ def flux_renew(*, actor: User) -> str:
             membre=actor, defaults={"token_hash": hash_feed_token(token), "renouvele_le": timezone.now()}
         )
     return token
+
+
+def flux_mark_accessed(*, membre: User, now: datetime | None = None) -> None:
+    """Note when a calendar app last read the feed (at most one write an hour)."""
+    now = now or timezone.now()
+    FluxCalendrier.objects.filter(membre=membre).filter(
+        Q(dernier_acces__isnull=True) | Q(dernier_acces__lt=now - timedelta(hours=1))
+    ).update(dernier_acces=now)
 
 
 def flux_revoke(*, actor: User) -> None:

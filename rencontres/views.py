@@ -258,6 +258,7 @@ def flux_detail(request, token: str):
     membre = selectors.flux_owner(token=token)
     if membre is None:
         raise Http404
+    services.flux_mark_accessed(membre=membre)
     rencontres = selectors.flux_rencontres(user=membre)
     body = ical.calendar_for(
         rencontres, with_video_link_for={r.pk for r in rencontres}, name=_("Mes rencontres — Réseau ACV")

@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from icalendar import Calendar
 
 from rencontres import services
-from rencontres.models import Inscription, Rencontre
+from rencontres.models import FluxCalendrier, Inscription, Rencontre
 from reseau_acv.core.visibility import Visibilite
 from ressources.models import Ressource, Statut
 from tests.conftest import ROLES
@@ -177,6 +177,7 @@ def test_the_private_feed_works_without_a_session_and_holds_my_meetings(client, 
     assert set(events) == {"Ma séance", "Séance annulée"}
     assert str(events["Séance annulée"]["status"]) == "CANCELLED"
     assert mine.lien_visio in str(events["Ma séance"]["description"])
+    assert FluxCalendrier.objects.get(membre=chef).dernier_acces is not None
 
 
 @pytest.mark.django_db
