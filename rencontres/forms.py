@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
+from reseau_acv.core.visibility import Visibilite
 from ressources.models import Ressource
 from villes.models import Ville
 
@@ -112,3 +113,18 @@ class PresenceForm(forms.Form):
             for i in inscriptions
         ]
         self.initial.setdefault("presents", [str(i.pk) for i in inscriptions if i.present])
+
+
+class MateriauForm(forms.Form):
+    titre = forms.CharField(label=_("Titre du document"), max_length=200)
+    type = forms.ChoiceField(
+        label=_("Type"),
+        choices=[
+            (Ressource.Type.PRESENTATION, Ressource.Type.PRESENTATION.label),
+            (Ressource.Type.COMPTE_RENDU, Ressource.Type.COMPTE_RENDU.label),
+            (Ressource.Type.ETUDE, Ressource.Type.ETUDE.label),
+            (Ressource.Type.OUTIL, Ressource.Type.OUTIL.label),
+        ],
+    )
+    visibilite = forms.ChoiceField(label=_("Visible par"), choices=Visibilite.choices, initial=Visibilite.PARTENAIRES)
+    fichier = forms.FileField(label=_("Fichier"), help_text=_("PDF, diaporama, tableur ou photo (JPEG, PNG)."))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from reseau_acv.comptes.models import User
 from reseau_acv.core.markdown import markdown_to_text
 from reseau_acv.core.outbox import Attachment, outbox_record, render_email
+from ressources import services as ressources_services
 from ressources.models import Ressource
 
 from . import ical
@@ -70,6 +71,11 @@ def _record(
         attachments=[attachment] if attachment else None,
     )
     return created
+
+
+def _still_allowed(inscriptions, rencontre: Rencontre):
+    """Registrations of members who may still see the meeting (active, and of its level)."""
+    return inscriptions.filter(membre__in=User.objects.able_to_see(rencontre.visibilite)).select_related("membre")
 
 
 def _validate(data: dict) -> None:
@@ -154,7 +160,7 @@ def rencontre_update(
 def _notify_change(rencontre: Rencontre, *, changed: list[str]) -> int:
     sent = 0
     labels = [str(Rencontre._meta.get_field(field).verbose_name) for field in changed]
-    for inscription in rencontre.inscriptions.actives().select_related("membre"):
+    for inscription in _still_allowed(rencontre.inscriptions.actives(), rencontre):
         registered = inscription.statut == Inscription.Statut.INSCRIT
         sent += _record(
             purpose="rencontre_modification",
@@ -205,7 +211,7 @@ def rencontre_cancel(*, actor: User, rencontre: Rencontre) -> Rencontre:
         rencontre.save(update_fields=["statut", "annulee_le", "version", "modifie_le"])
         if was_published:
             attachment = _ics_attachment(rencontre, with_video_link=False)
-            for inscription in rencontre.inscriptions.actives().select_related("membre"):
+            for inscription in _still_allowed(rencontre.inscriptions.actives(), rencontre):
                 _record(
                     purpose="rencontre_annulation",
                     obj=rencontre.pk,
@@ -242,7 +248,7 @@ def rencontre_send_followup(*, actor: User, rencontre: Rencontre) -> int:
         rencontre.save(update_fields=["statut", "suivi_envoye_le", "modifie_le"])
         sent = 0
         compte_rendu_texte = markdown_to_text(rencontre.compte_rendu)
-        for inscription in rencontre.inscriptions.inscrits().select_related("membre"):
+        for inscription in _still_allowed(rencontre.inscriptions.inscrits(), rencontre):
             materiaux = list(Ressource.objects.visible_to(inscription.membre).filter(rencontres=rencontre))
             sent += _record(
                 purpose="rencontre_suivi",
@@ -257,6 +263,31 @@ def rencontre_send_followup(*, actor: User, rencontre: Rencontre) -> int:
                 },
             )
     return sent
+
+
+def rencontre_add_materiau(
+    *, actor: User, rencontre: Rencontre, titre: str, type: str, visibilite: str, fichier
+) -> Ressource:
+    """Staff attach a material (slides, minutes, photos): a resource of the library, with its
+    own visibility, linked to the meeting and tagged with its themes and host town."""
+    _require_staff(actor)
+    with transaction.atomic():
+        ressource = ressources_services.ressource_create(
+            actor=actor,
+            data={
+                "titre": titre,
+                "type": type,
+                "visibilite": visibilite,
+                "source": "Villes au Carré",
+                "date_document": timezone.localdate(rencontre.debut),
+                "resume": _("Support de la rencontre « %(titre)s ».") % {"titre": rencontre.titre},
+            },
+            themes=list(rencontre.themes.all()),
+            villes=[rencontre.ville] if rencontre.ville_id else [],
+            fichier=fichier,
+        )
+        rencontre.materiaux.add(ressource)
+    return ressource
 
 
 # --- Reminders --------------------------------------------------------------------------------
@@ -287,7 +318,7 @@ def rencontre_send_reminder(*, rencontre_id: int, kind: str, now: datetime | Non
         attachment = _ics_attachment(rencontre, with_video_link=True)
         sent = 0
         obj = f"{rencontre.pk}@{rencontre.debut:%Y%m%dT%H%M}"
-        for inscription in rencontre.inscriptions.inscrits().select_related("membre"):
+        for inscription in _still_allowed(rencontre.inscriptions.inscrits(), rencontre):
             sent += _record(
                 purpose=f"rencontre_rappel_{kind}",
                 obj=obj,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/annuler/", views.rencontre_cancel, name="rencontre-cancel"),
     path("<int:pk>/suivi/", views.rencontre_followup, name="rencontre-followup"),
     path("<int:pk>/presences/", views.rencontre_attendance, name="rencontre-attendance"),
+    path("<int:pk>/supports/", views.materiau_create, name="materiau-create"),
     path("<int:pk>/inscriptions.csv", views.rencontre_export, name="rencontre-export"),
     path("<int:pk>/rencontre.ics", views.rencontre_ics, name="rencontre-ics"),
     path("<int:pk>/inscription/", views.inscription_create, name="inscription-create"),

@@ -20,7 +20,7 @@ from reseau_acv.core.views import get_visible_or_404
 
 from . import ical, selectors, services
 from .filters import RencontreFilter
-from .forms import PointsFormSet, PresenceForm, RencontreForm, points_data
+from .forms import MateriauForm, PointsFormSet, PresenceForm, RencontreForm, points_data
 from .models import Rencontre
 from .permissions import can_manage_rencontres, can_see_video_link
 
@@ -39,6 +39,7 @@ def rencontre_detail(request, pk: int):
         "montrer_lien": can_see_video_link(request.user, rencontre, est_inscrit=rencontre.est_inscrit),
         "staff": staff,
         "inscriptions": list(selectors.rencontre_inscriptions(rencontre=rencontre)) if staff else [],
+        "materiau_form": MateriauForm(prefix="materiau") if staff else None,
         "now": timezone.now(),
     }
     return render(request, "rencontres/rencontre_detail.html", context)
@@ -137,6 +138,24 @@ def rencontre_attendance(request, pk: int):
         "rencontres/rencontre_attendance.html",
         {"rencontre": rencontre, "form": form, "inscriptions": inscriptions},
     )
+
+
+@equipe_required
+@require_POST
+def materiau_create(request, pk: int):
+    """Staff upload a material from the meeting page; it becomes a resource of the library."""
+    rencontre = get_visible_or_404(Rencontre, request.user, pk=pk)
+    form = MateriauForm(request.POST, request.FILES, prefix="materiau")
+    if form.is_valid():
+        try:
+            services.rencontre_add_materiau(actor=request.user, rencontre=rencontre, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Le document est ajouté à la rencontre et à la bibliothèque."))
+    else:
+        messages.error(request, _("Le document n'a pas été ajouté : indiquez un titre et choisissez un fichier."))
+    return redirect(rencontre)
 
 
 @equipe_required

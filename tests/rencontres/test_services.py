@@ -333,7 +333,10 @@ def test_follow_up_goes_to_participants_and_absentees_with_the_materials_each_ma
     """The follow-up goes once to everyone registered, present or not, listing only materials they may see."""
     debut = timezone.now() - timedelta(days=2)
     rencontre = RencontreFactory(
-        debut=debut, fin=debut + timedelta(hours=3), compte_rendu="## Relevé\n\nOPAH-RU : **trois villes**."
+        debut=debut,
+        fin=debut + timedelta(hours=3),
+        visibilite=Visibilite.PARTENAIRES,
+        compte_rendu="## Relevé\n\nOPAH-RU : **trois villes**.",
     )
     rencontre.materiaux.add(
         make_ressource("Diaporama ouvert", Visibilite.PARTENAIRES),
@@ -414,3 +417,17 @@ def test_staff_create_a_meeting_as_a_draft_with_validation(equipe, chef):
         services.rencontre_create(actor=equipe, data={**data, "fin": debut - timedelta(hours=1)})
     with pytest.raises(PermissionDenied):
         services.rencontre_create(actor=chef, data=data)
+
+
+@pytest.mark.django_db
+def test_reminders_skip_members_who_may_no_longer_see_the_meeting():
+    """A deactivated member, or a partner registered before the meeting was restricted to leads, gets no reminder."""
+    debut = timezone.now() + timedelta(hours=10)
+    rencontre = RencontreFactory(debut=debut, fin=debut + timedelta(hours=2), visibilite=Visibilite.RESEAU)
+    kept = InscriptionFactory(rencontre=rencontre).membre
+    gone = InscriptionFactory(rencontre=rencontre).membre
+    gone.is_active = False
+    gone.save()
+    InscriptionFactory(rencontre=rencontre, membre=PartenaireFactory())
+    assert services.rencontres_send_due_reminders() == 1
+    assert [c.destinataire for c in courriels("rencontre_rappel_j1")] == [kept.email]

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -376,3 +377,73 @@ def test_town_page_and_dashboard_show_upcoming_meetings(client, chef):
     assert "Visite réservée" not in town
     dashboard = client.get(reverse("accueil:dashboard")).content.decode()
     assert "Visite à Chinon" in dashboard
+
+
+# --- Materials uploaded from the meeting page ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_staff_attach_a_material_that_joins_the_library_with_its_own_visibility(client, equipe):
+    """Staff upload slides on the meeting page: a published resource linked to the meeting, visible at its level."""
+    from ressources.demo import PDF_DEMO
+
+    rencontre = RencontreFactory(visibilite=Visibilite.PUBLIC)
+    client.force_login(equipe)
+    upload = SimpleUploadedFile("diaporama.pdf", PDF_DEMO, content_type="application/pdf")
+    response = client.post(
+        reverse("rencontres:materiau-create", args=[rencontre.pk]),
+        {
+            "materiau-titre": "Diaporama de la séance",
+            "materiau-type": "presentation",
+            "materiau-visibilite": "reseau",
+            "materiau-fichier": upload,
+        },
+    )
+    assert response.status_code == 302
+    [ressource] = rencontre.materiaux.all()
+    assert (ressource.titre, ressource.statut, ressource.visibilite) == ("Diaporama de la séance", "publie", "reseau")
+    client.force_login(PartenaireFactory())
+    assert "Diaporama de la séance" not in client.get(rencontre.get_absolute_url()).content.decode()
+    client.force_login(ChefDeProjetFactory())
+    assert "Diaporama de la séance" in client.get(rencontre.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_what_it_claims_is_refused(client, equipe):
+    """A fake PDF is refused with a message and nothing is attached."""
+    rencontre = RencontreFactory(visibilite=Visibilite.PUBLIC)
+    client.force_login(equipe)
+    upload = SimpleUploadedFile("diaporama.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    data = {"materiau-titre": "Faux", "materiau-type": "presentation", "materiau-visibilite": "public"}
+    response = client.post(
+        reverse("rencontres:materiau-create", args=[rencontre.pk]), {**data, "materiau-fichier": upload}, follow=True
+    )
+    assert response.status_code == 200
+    assert rencontre.materiaux.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonyme", "partenaire", "chef_de_projet"])
+def test_members_cannot_attach_materials(client_for, role):
+    """Only staff attach materials: others are sent to sign in or get a 404."""
+    rencontre = RencontreFactory(visibilite=Visibilite.PUBLIC)
+    response = client_for(role).post(reverse("rencontres:materiau-create", args=[rencontre.pk]), {})
+    assert response.status_code == (302 if role == "anonyme" else 404)
+    assert rencontre.materiaux.count() == 0
+
+
+# --- Feeds for every role ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["partenaire", "chef_de_projet", "equipe"])
+def test_each_role_feed_holds_only_meetings_of_its_level(client, user_for_role, role):
+    """A member registered at every level (e.g. before a change of role) gets in their feed only what they may see."""
+    user = user_for_role(role)
+    for level in SEES:
+        rencontre = RencontreFactory(visibilite=level, titre=f"Niveau {level}")
+        InscriptionFactory(rencontre=rencontre, membre=user)
+    token = services.flux_renew(actor=user)
+    calendar = Calendar.from_ical(client.get(reverse("rencontres:flux-detail", args=[token])).content)
+    titles = {str(e["summary"]) for e in calendar.walk("VEVENT")}
+    assert titles == {f"Niveau {level}" for level, roles in SEES.items() if role in roles}
