@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .matching import same_story
-
 TRACKING_PARAMS = frozenset(
     {
         "fbclid",
@@ -56,27 +54,50 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))[:1000]
 
 
+SAME_STORY = 0.7  # share of words two titles of one story have in common (Jaccard)
+
+
+def _keys(fingerprint: str) -> list[str]:
+    """The two longest words of a title: a story repeated by another title keeps them."""
+    words = sorted(set(fingerprint.split()), key=lambda w: (-len(w), w))
+    return words[:2]
+
+
 class StoryIndex:
-    """Recent stories by the words of their titles, to find the one a new title repeats."""
+    """Recent stories indexed by the two longest words of their titles.
 
-    def __init__(self, stories: list[tuple[int, str]]):
-        self._by_word: dict[str, set[int]] = {}
-        self._fingerprints: dict[int, str] = {}
-        for pk, fingerprint in stories:
-            self.add(pk, fingerprint)
+    Two titles of one story share most of their words (Jaccard ≥ 0.7), so they share at least one
+    of their two longest words; comparing only the stories in those two buckets keeps de-duplication
+    linear in the number of entries instead of quadratic.
+    """
 
-    def add(self, pk: int, fingerprint: str) -> None:
-        self._fingerprints[pk] = fingerprint
-        for word in set(fingerprint.split()):
-            if len(word) >= 4:
-                self._by_word.setdefault(word, set()).add(pk)
+    def __init__(self, stories: list[tuple[object, str]], *, per_bucket: int = 100):
+        self._by_word: dict[str, list[object]] = {}
+        self._words: dict[object, frozenset[str]] = {}
+        self._per_bucket = per_bucket
+        for key, fingerprint in stories:
+            self.add(key, fingerprint)
 
-    def find(self, fingerprint: str) -> int | None:
-        counts: dict[int, int] = {}
-        for word in set(fingerprint.split()):
-            for pk in self._by_word.get(word, ()):
-                counts[pk] = counts.get(pk, 0) + 1
-        for pk, _shared in sorted(counts.items(), key=lambda item: -item[1])[:20]:
-            if same_story(fingerprint, self._fingerprints[pk]):
-                return pk
+    def add(self, key: object, fingerprint: str) -> None:
+        self._words[key] = frozenset(fingerprint.split())
+        for word in _keys(fingerprint):
+            self._by_word.setdefault(word, []).append(key)
+
+    def find(self, fingerprint: str, *, threshold: float = SAME_STORY) -> object | None:
+        """The most recent indexed story whose title shares ``threshold`` of its words (Jaccard)."""
+        words = frozenset(fingerprint.split())
+        if len(words) < 3:
+            return None
+        size = len(words)
+        seen = set()
+        for word in _keys(fingerprint):
+            for key in reversed(self._by_word.get(word, ())[-self._per_bucket :]):
+                if key in seen:
+                    continue
+                seen.add(key)
+                other = self._words[key]
+                if min(size, len(other)) < threshold * max(size, len(other)) or len(other) < 3:
+                    continue
+                if len(words & other) >= threshold * len(words | other):
+                    return key
         return None

@@ -45,13 +45,16 @@ DEPARTEMENT_NAMES = {
 }
 _TOKEN = re.compile(r"[A-Za-z0-9]+|[()]")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "’": "'", "ʼ": "'"})
+_NEEDS_LIGATURES = re.compile("[œŒæÆ’ʼ]")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 
 
 def fold(text: str) -> str:
     """Strip accents and ligatures, keep case: « Cœur de Ville à Châteauroux » → « Coeur de Ville a Chateauroux »."""
-    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    # Decomposed accents become separate marks that the ASCII encoding drops (fast, in C).
+    if _NEEDS_LIGATURES.search(text):
+        text = text.translate(_LIGATURES)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def tokens(text: str) -> list[tuple[str, bool]]:

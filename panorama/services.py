@@ -30,7 +30,15 @@ from villes.models import Programme, Ville
 
 from .dedup import StoryIndex, canonical_url
 from .fetch import FetchError, fetch
-from .matching import compile_motif, keyword_matcher, normalise, title_fingerprint, town_matcher
+from .matching import (
+    KeywordMatcher,
+    TownMatcher,
+    compile_motif,
+    keyword_matcher,
+    normalise,
+    title_fingerprint,
+    town_matcher,
+)
 from .models import AbonnementEdition, ArticlePresse, Edition, Parution, RegleMotCle, Source
 
 logger = logging.getLogger(__name__)
@@ -97,10 +105,22 @@ class Tags:
         return bool(self.villes or self.programmes)
 
 
-def article_tag(*, titre: str, texte: str = "", departements: list[str]) -> Tags:
-    """Towns named in the title (and the feed's summary), themes and programmes from the rules."""
+def article_tag(
+    *,
+    titre: str,
+    texte: str = "",
+    departements: list[str],
+    towns: TownMatcher | None = None,
+    keywords: KeywordMatcher | None = None,
+) -> Tags:
+    """Towns named in the title (and the feed's summary), themes and programmes from the rules.
+
+    A batch passes the matchers it fetched once (``towns``, ``keywords``); alone, they are looked up.
+    """
+    towns = towns or town_matcher()
+    keywords = keywords or keyword_matcher()
     tags = Tags()
-    for mention in town_matcher().find(f"{titre}\n{texte}", departements=departements):
+    for mention in towns.find(f"{titre}\n{texte}", departements=departements):
         tags.villes.add(mention.code_insee)
         tags.motifs.append(
             {
@@ -111,7 +131,7 @@ def article_tag(*, titre: str, texte: str = "", departements: list[str]) -> Tags
                 "raison": mention.raison,
             }
         )
-    for rule in keyword_matcher().find(f"{titre}\n{texte}"):
+    for rule in keywords.find(f"{titre}\n{texte}"):
         if rule.theme_id:
             tags.themes.add(rule.theme_id)
         if rule.programme_id:
@@ -161,6 +181,7 @@ class _Ingestion:
         self.source = source
         self.departements = source.departements_list
         self.ville_ids = dict(Ville.objects.values_list("code_insee", "pk"))
+        self.towns, self.keywords = town_matcher(), keyword_matcher()
         self.rows = []
         for entry in entries:
             url = (entry.get("link") or "").strip()
@@ -184,48 +205,82 @@ class _Ingestion:
             self.stories = StoryIndex([])
 
     def run(self, report: IngestReport) -> None:
+        """Tag and group in memory, then write the whole feed in a few bulk queries, in one transaction."""
+        new_articles: list[ArticlePresse] = []
+        merges: dict[int, list[Tags]] = {}
+        pending: list[tuple[object, Tags, Parution]] = []  # (story key, tags, appearance)
         for entry, url, canon, titre, publie_le in self.rows:
             report.entries += 1
             guid = str(entry.get("id") or "")[:500]
             if canon in self.known_urls or (guid and guid in self.known_guids):
                 report.known += 1
                 continue
+            self.known_urls.add(canon)
+            if guid:
+                self.known_guids.add(guid)
             resume_flux = _plain(entry.get("summary", ""))[:SUMMARY_MAX]
-            tags = article_tag(titre=titre, texte=resume_flux, departements=self.departements)
+            tags = article_tag(
+                titre=titre, texte=resume_flux, departements=self.departements, towns=self.towns, keywords=self.keywords
+            )
             fingerprint = title_fingerprint(titre)
-            with transaction.atomic():
-                story_pk = self.stories.find(fingerprint) if fingerprint else None
-                if story_pk is not None:
-                    article = ArticlePresse.objects.select_for_update().get(pk=story_pk)
-                    if article.statut == ArticlePresse.Statut.HORS_PERIMETRE and tags.matches:
-                        article.statut = ArticlePresse.Statut.A_TRIER
-                    article.motifs = [*article.motifs, *[m for m in tags.motifs if m not in article.motifs]]
-                    article.save(update_fields=["statut", "motifs", "modifie_le"])
-                    report.merged += 1
-                else:
-                    article = ArticlePresse.objects.create(
+            key = self.stories.find(fingerprint) if fingerprint else None
+            if key is None:
+                key = ("new", len(new_articles))
+                new_articles.append(
+                    ArticlePresse(
                         titre=titre,
                         empreinte=fingerprint,
                         publie_le=publie_le,
                         statut=ArticlePresse.Statut.A_TRIER if tags.matches else ArticlePresse.Statut.HORS_PERIMETRE,
                         motifs=tags.motifs,
                     )
-                    self.stories.add(article.pk, fingerprint)
-                    report.created += 1
-                _apply_tags(article, tags, self.ville_ids)
-                Parution.objects.create(
-                    article=article,
-                    source=self.source,
-                    url=url[:1000],
-                    url_canonique=canon,
-                    guid=guid,
-                    titre=titre,
-                    publie_le=publie_le,
-                    resume_flux=resume_flux,
                 )
-            self.known_urls.add(canon)
-            if guid:
-                self.known_guids.add(guid)
+                self.stories.add(key, fingerprint)
+                report.created += 1
+            else:
+                if isinstance(key, tuple):
+                    _merge_into(new_articles[key[1]], tags)
+                else:
+                    merges.setdefault(key, []).append(tags)
+                report.merged += 1
+            parution = Parution(
+                source=self.source,
+                url=url[:1000],
+                url_canonique=canon,
+                guid=guid,
+                titre=titre,
+                publie_le=publie_le,
+                resume_flux=resume_flux,
+            )
+            pending.append((key, tags, parution))
+        if not pending:
+            return
+        with transaction.atomic():
+            ArticlePresse.objects.bulk_create(new_articles)
+            for article in ArticlePresse.objects.select_for_update().filter(pk__in=list(merges)):
+                for tags in merges[article.pk]:
+                    _merge_into(article, tags)
+                article.save(update_fields=["statut", "motifs", "modifie_le"])
+            links: dict[str, set[tuple[int, int]]] = {"villes": set(), "themes": set(), "programmes": set()}
+            for key, tags, parution in pending:
+                article_pk = new_articles[key[1]].pk if isinstance(key, tuple) else key
+                parution.article_id = article_pk
+                links["villes"].update((article_pk, self.ville_ids[c]) for c in tags.villes if c in self.ville_ids)
+                links["themes"].update((article_pk, t) for t in tags.themes)
+                links["programmes"].update((article_pk, p) for p in tags.programmes)
+            Parution.objects.bulk_create([parution for _key, _tags, parution in pending])
+            for name, column in (("villes", "ville_id"), ("themes", "theme_id"), ("programmes", "programme_id")):
+                through = getattr(ArticlePresse, name).through
+                through.objects.bulk_create(
+                    [through(articlepresse_id=a, **{column: b}) for a, b in sorted(links[name])], ignore_conflicts=True
+                )
+
+
+def _merge_into(article: ArticlePresse, tags: Tags) -> None:
+    """A second title's appearance of a story: its matches join the story's."""
+    if article.statut == ArticlePresse.Statut.HORS_PERIMETRE and tags.matches:
+        article.statut = ArticlePresse.Statut.A_TRIER
+    article.motifs = [*article.motifs, *[m for m in tags.motifs if m not in article.motifs]]
 
 
 def ingest_entries(*, source: Source, entries: list) -> IngestReport:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from panorama import services
-from panorama.matching import other_communes, town_matcher
+from panorama.matching import keyword_matcher, other_communes, town_matcher
 from panorama.models import Source
 from villes.models import Ville
 
@@ -137,9 +137,10 @@ class Command(BaseCommand):
         parse = time.perf_counter() - started
 
         texts = [(e.title, e.get("summary", "")) for e in parsed.entries]
+        keywords = keyword_matcher()
         started = time.perf_counter()
         for title, summary in texts:
-            services.article_tag(titre=title, texte=summary, departements=["41"])
+            services.article_tag(titre=title, texte=summary, departements=["41"], towns=matcher, keywords=keywords)
         tagging = time.perf_counter() - started
 
         with transaction.atomic():
