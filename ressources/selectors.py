@@ -18,8 +18,11 @@ SORTS = {
 
 
 def _ressource_list_qs(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("programme", "auteur").prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.order_by("ordre")), "villes"
+    # The body and the search vector are heavy and not shown in a list: leave them in the database.
+    return (
+        queryset.select_related("programme")
+        .defer("corps", "recherche")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("ordre")), "villes")
     )
 
 
