@@ -8,12 +8,12 @@ link back to the meeting page; a cancelled meeting is ``STATUS:CANCELLED``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from reseau_acv.core.markdown import markdown_to_text
 
@@ -22,6 +22,29 @@ from .models import Rencontre
 PARIS = ZoneInfo("Europe/Paris")
 PRODID = "-//Villes au Carré//Réseau ACV Centre-Val de Loire//FR"
 ALARM_BEFORE = timedelta(hours=1)
+
+
+def paris_vtimezone() -> Timezone:
+    """Europe/Paris as the EU rule has stood since 1996 (last Sunday of March 02:00 → 03:00,
+    last Sunday of October 03:00 → 02:00), with RRULEs: compact, and valid beyond 2038."""
+    tz = Timezone()
+    tz.add("tzid", "Europe/Paris")
+    tz.add("x-lic-location", "Europe/Paris")
+    daylight = TimezoneDaylight()
+    daylight.add("tzname", "CEST")
+    daylight.add("tzoffsetfrom", timedelta(hours=1))
+    daylight.add("tzoffsetto", timedelta(hours=2))
+    daylight.add("dtstart", datetime(1996, 3, 31, 2, 0))  # noqa: DTZ001 (VTIMEZONE DTSTART is local time by RFC 5545)
+    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
+    standard = TimezoneStandard()
+    standard.add("tzname", "CET")
+    standard.add("tzoffsetfrom", timedelta(hours=2))
+    standard.add("tzoffsetto", timedelta(hours=1))
+    standard.add("dtstart", datetime(1996, 10, 27, 3, 0))  # noqa: DTZ001 (VTIMEZONE DTSTART is local time by RFC 5545)
+    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
+    tz.add_component(daylight)
+    tz.add_component(standard)
+    return tz
 
 
 def _uid(rencontre: Rencontre) -> str:
@@ -82,9 +105,9 @@ def calendar_for(
         cal.add("x-wr-calname", name)
         cal.add("name", name)
     cal.add("x-wr-timezone", "Europe/Paris")
+    cal.add_component(paris_vtimezone())
     for rencontre in rencontres:
         cal.add_component(_event(rencontre, with_video_link=rencontre.pk in with_video_link_for))
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 

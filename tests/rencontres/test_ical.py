@@ -116,3 +116,23 @@ def test_the_feed_has_one_event_per_meeting_and_follows_rfc_line_rules():
     assert body.endswith(b"\r\n")
     assert all(len(line) <= 75 for line in body.split(b"\r\n"))
     assert b"\n" not in body.replace(b"\r\n", b"")
+
+
+@pytest.mark.parametrize(
+    ("local", "offset_hours"),
+    [
+        ((2026, 3, 29, 1, 30), 1),
+        ((2026, 3, 29, 3, 30), 2),
+        ((2026, 10, 25, 1, 30), 2),
+        ((2026, 10, 25, 3, 30), 1),
+        ((2045, 7, 14, 10, 0), 2),
+        ((2045, 12, 24, 10, 0), 1),
+    ],
+)
+def test_the_calendar_timezone_agrees_with_the_tz_database_beyond_2038(local, offset_hours):
+    """The VTIMEZONE sent to calendar apps gives Paris the same offsets as the tz database, also after 2038."""
+    [vtimezone] = Calendar.from_ical(ical.calendar_for([])).walk("VTIMEZONE")
+    from_ics = vtimezone.to_tz()
+    moment = datetime(*local, tzinfo=from_ics)
+    assert moment.utcoffset() == timedelta(hours=offset_hours)
+    assert datetime(*local, tzinfo=PARIS).utcoffset() == timedelta(hours=offset_hours)
