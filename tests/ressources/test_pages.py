@@ -236,3 +236,46 @@ def test_hidden_question_and_messages_are_gone_for_members(client, equipe):
     client.force_login(ChefDeProjetFactory())
     assert client.get(question.get_absolute_url()).status_code == 404
     assert Question.objects.visible_to(equipe).filter(pk=question.pk).exists()
+
+
+# Session, user, the resource, its themes, its towns, its versions, its messages.
+DETAIL_QUERIES = 7
+RETOUR_LIST_QUERIES = 7
+QUESTION_LIST_QUERIES = 7
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 6])
+def test_resource_page_runs_a_constant_number_of_queries(client, django_assert_num_queries, n, upload, themes):
+    """A resource page runs the same queries for 1 and 6 versions and comments."""
+    staff = EquipeFactory()
+    ressource = services.ressource_create(
+        actor=staff, data={"titre": "Guide", "type": "guide"}, themes=themes, fichier=upload("v.pdf", PDF)
+    )
+    for i in range(n - 1):
+        services.ressource_update(actor=staff, ressource=ressource, data={}, fichier=upload(f"v{i}.pdf", PDF))
+    for _ in range(n):
+        MessageFactory(question=None, ressource=ressource)
+    client.force_login(ChefDeProjetFactory())
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(ressource.get_absolute_url())
+    assert len(response.context["versions"]) == n
+    assert len(response.context["messages_fil"]) == n
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 6])
+def test_experience_sheets_and_questions_lists_run_constant_queries(client, django_assert_num_queries, n, themes):
+    """The experience sheets and questions lists run the same queries for 1 and 6 items."""
+    for _ in range(n):
+        RetourExperienceFactory().themes.set(themes)
+        question = QuestionFactory()
+        question.themes.set(themes)
+        MessageFactory(question=question)
+    client.force_login(ChefDeProjetFactory())
+    with django_assert_num_queries(RETOUR_LIST_QUERIES):
+        retours = client.get("/ressources/retours/")
+    with django_assert_num_queries(QUESTION_LIST_QUERIES):
+        questions = client.get("/ressources/questions/")
+    assert len(retours.context["retours"]) == n
+    assert len(questions.context["questions"]) == n

@@ -106,3 +106,20 @@ def test_media_files_are_not_served_from_a_public_url(client, upload):
     )
     assert client.get(f"/media/{ressource.fichier.name}").status_code == 404
     assert Ressource.objects.visible_to(None).filter(pk=ressource.pk).exists() is False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_comments_follow_the_visibility_of_their_thread(user_for_role, role):
+    """A comment is visible exactly when its resource is; a hidden one only to staff and its author."""
+    from ressources.models import Message
+    from tests.factories.ressources import MessageFactory, RessourceFactory
+
+    user = user_for_role(role)
+    allowed = levels_for(user)
+    by_level = {level: MessageFactory(question=None, ressource=RessourceFactory(visibilite=level)) for level in ORDER}
+    hidden = MessageFactory(question=None, ressource=RessourceFactory(visibilite="public"), masque=True)
+    visible = set(Message.objects.visible_to(user))
+    for level, message in by_level.items():
+        assert (message in visible) is (level in allowed)
+    assert (hidden in visible) is (role == "equipe")
