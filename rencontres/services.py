@@ -8,11 +8,12 @@ key that makes it go exactly once per person: re-running a service records nothi
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,25 @@ EDITABLE_FIELDS = (
     "date_limite_inscription",
 )
 REMINDERS = {"j7": timedelta(days=7), "j1": timedelta(days=1)}
+
+
+# Apps built on this one (``accueil`` holds the members' e-mail preferences) narrow the audience
+# of invitations without ``rencontres`` importing them: each filter takes and returns a User
+# QuerySet, e.g. ``lambda users: users.exclude(preferences__invitations_rencontres=False)``.
+_INVITATION_AUDIENCE_FILTERS: list[Callable[[QuerySet], QuerySet]] = []
+
+
+def register_invitation_audience_filter(audience_filter: Callable[[QuerySet], QuerySet]) -> None:
+    if audience_filter not in _INVITATION_AUDIENCE_FILTERS:
+        _INVITATION_AUDIENCE_FILTERS.append(audience_filter)
+
+
+def invitation_audience(rencontre: Rencontre) -> QuerySet:
+    """Members invited when ``rencontre`` is published: those who may see it, minus opt-outs."""
+    users = User.objects.able_to_see(rencontre.visibilite)
+    for audience_filter in _INVITATION_AUDIENCE_FILTERS:
+        users = audience_filter(users)
+    return users.order_by("pk")
 
 
 def _require_staff(actor) -> None:
@@ -185,7 +205,7 @@ def rencontre_publish(*, actor: User, rencontre: Rencontre) -> Rencontre:
         rencontre.save(update_fields=["statut", "publiee_le", "modifie_le"])
         if rencontre.fin > timezone.now():
             attachment = _ics_attachment(rencontre, with_video_link=False)
-            for membre in User.objects.able_to_see(rencontre.visibilite).order_by("pk"):
+            for membre in invitation_audience(rencontre):
                 _record(
                     purpose="rencontre_invitation",
                     obj=rencontre.pk,

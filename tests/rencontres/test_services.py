@@ -431,3 +431,16 @@ def test_reminders_skip_members_who_may_no_longer_see_the_meeting():
     InscriptionFactory(rencontre=rencontre, membre=PartenaireFactory())
     assert services.rencontres_send_due_reminders() == 1
     assert [c.destinataire for c in courriels("rencontre_rappel_j1")] == [kept.email]
+
+
+@pytest.mark.django_db
+def test_an_app_can_narrow_the_invitation_audience(equipe, monkeypatch):
+    """A registered audience filter (members' preferences, in accueil) removes those who opted out of invitations."""
+    opted_out, invited = ChefDeProjetFactory(), ChefDeProjetFactory()
+    monkeypatch.setattr(services, "_INVITATION_AUDIENCE_FILTERS", [])
+    services.register_invitation_audience_filter(lambda users: users.exclude(pk=opted_out.pk))
+    rencontre = RencontreFactory(statut=Rencontre.Statut.BROUILLON)
+    services.rencontre_publish(actor=equipe, rencontre=rencontre)
+    recipients = {c.destinataire for c in courriels("rencontre_invitation")}
+    assert invited.email in recipients
+    assert opted_out.email not in recipients
