@@ -177,3 +177,30 @@ def test_filters_by_town_theme_source_and_period(client_for, villes):
     assert titles(theme="habitat") == {"Blois habitat"}
     assert titles(source=nr.pk) == {"Blois habitat"}
     assert titles(du="2026-09-01", au="2026-09-30") == {"Dreux divers"}
+
+
+@pytest.mark.parametrize("role", ["partenaire", "chef_de_projet", "equipe"])
+def test_dashboard_panel(client_for, role):
+    """The dashboard lists the latest references; staff also see the queue and failing feeds."""
+    ArticleFactory(titre="Vierzon : la friche devient parc")
+    ArticleFactory(titre="En attente de tri", statut=ArticlePresse.Statut.A_TRIER)
+    SourceFactory(echecs_consecutifs=2, derniere_erreur="HTTP 500")
+    content = client_for(role).get(reverse("accueil:dashboard")).content.decode()
+    assert "Vierzon : la friche devient parc" in content
+    assert "En attente de tri" not in content
+    assert ("1 article à trier" in content) is (role == "equipe")
+    assert ("1 source en échec" in content) is (role == "equipe")
+
+
+def test_town_page_chart_counts_mentions_per_month(client_for, villes):
+    """The town page's chart counts the kept articles naming the town, month by month."""
+    ArticleFactory(titre="Blois : un", villes=[villes["blois"]])
+    ArticleFactory(titre="Blois : deux", villes=[villes["blois"]])
+    ArticleFactory(titre="Dreux : ailleurs", villes=[villes["dreux"]])
+    response = client_for("partenaire").get(villes["blois"].get_absolute_url())
+    months = response.context["sections"]
+    data = next(data for section, data in months if section.key == "presse")
+    assert data["total"] == 2
+    assert data["months"][-1].count == 2
+    assert data["months"][-1].height == 50
+    assert len(data["months"]) == 12
