@@ -276,8 +276,8 @@ def _pdf(name: str) -> SimpleUploadedFile:
 
 def seed_ressources(users: dict) -> None:
     """Create the demo library once; a second run finds it and does nothing."""
-    if Ressource.objects.exists():
-        return
+    if Ressource.objects.filter(titre=RESSOURCES[0][0]).exists():
+        return  # seeded already (other apps' demo materials do not count)
     staff = users["equipe@reseau-acv.test"]
     themes = {t.slug: t for t in Theme.objects.all()}
     villes = {
