@@ -14,7 +14,7 @@ from tests.conftest import ROLES
 from tests.factories.comptes import ChefDeProjetFactory, EquipeFactory, PartenaireFactory
 from tests.factories.villes import MissionFactory, VilleFactory
 
-from .conftest import NOW, make_question, make_ressource, make_retour
+from .conftest import NOW, make_article, make_question, make_ressource, make_retour
 
 pytestmark = pytest.mark.django_db
 
@@ -179,14 +179,15 @@ def _grow(user, n: int) -> None:
     for _i in range(n):
         make_ressource(visibilite=Visibilite.PARTENAIRES)
         make_ressource("À modérer", statut=Statut.PROPOSE)
-        if user.is_chef_de_projet:
-            MissionFactory(personne=user)
+        ville = MissionFactory(personne=user).ville if user.is_chef_de_projet else VilleFactory()
+        make_article(villes=[ville])
 
 
 # Session and user (2), then each panel's fixed reads: towns, e-mail preferences, next meetings,
-# press, and by role the network news (lead: + followed themes), the plenary archive (partner),
-# or the staff queues (6 counts). A new panel changes these numbers, on purpose.
-DASHBOARD_QUERIES = {"partenaire": 9, "chef_de_projet": 10, "equipe": 15}
+# press (with 3 prefetches), and by role the network news (lead: + followed themes) and the press
+# of the lead's towns (+ prefetch), the plenary archive (partner), or the staff queues (6 counts).
+# A new panel changes these numbers, on purpose.
+DASHBOARD_QUERIES = {"partenaire": 12, "chef_de_projet": 15, "equipe": 18}
 
 
 @pytest.mark.parametrize("role", ROLES[1:])
@@ -211,6 +212,7 @@ def test_dashboard_panels_by_role(client):
     page = client.get(reverse("accueil:dashboard")).content.decode()
     assert "Nouveautés du réseau sur mes thèmes" in page
     assert "Guide réseau" in page
+    assert "Mes villes dans la presse" in page
     client.force_login(partenaire)
     page = client.get(reverse("accueil:dashboard")).content.decode()
     assert "Ressources ouvertes aux partenaires" in page

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from panorama.models import ArticlePresse, Edition, Source
-from villes.models import Ville
+from villes.models import Mission, Ville
 
 from ..charts import Chart
+from ..dashboard import PANELS, Panel
 from ..digest import DigestItem, DigestSection, register_digest_section
 from ..queues import StaffQueue, register_staff_queue
 from ..search import SearchGroup, SearchResult, fulltext, register_search_group
@@ -154,3 +155,30 @@ def chart_presse_villes() -> Chart:
 
 
 register_chart("presse-villes-mois", chart_presse_villes, order=50)
+
+
+def presse_villes_panel(user) -> Panel | None:
+    """Leads: the latest press about their mission towns and the towns they follow."""
+    if not user.is_chef_de_projet:
+        return None
+    from ..models import Preferences
+
+    missions = Mission.objects.current().filter(personne=user).values("ville_id")
+    followed = Preferences.villes.through.objects.filter(preferences__user=user).values("ville_id")
+    articles = (
+        ArticlePresse.objects.visible_to(user)
+        .kept()
+        .filter(Q(villes__in=missions) | Q(villes__in=followed))
+        .distinct()
+        .prefetch_related(Prefetch("villes", queryset=Ville.objects.only("pk", "nom").order_by("nom")))
+        .order_by("-publie_le", "-pk")[:5]
+    )
+    return Panel(
+        "presse-villes",
+        str(_("Mes villes dans la presse")),
+        "accueil/includes/_panel_presse_villes.html",
+        {"articles": [(article, url_of(article)) for article in articles]},
+    )
+
+
+PANELS.append(presse_villes_panel)
