@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -118,6 +119,7 @@ class DigestRunResult:
     sent: int = 0
     empty: int = 0
     batches: int = 0
+    more: bool = False  # stopped at its time budget with members still due
 
 
 def _members_due(frequence: str, period_key: str):
@@ -241,16 +243,21 @@ def _since(period: digest_lib.Period, last_end: datetime | None) -> datetime:
 
 
 def digest_run(
-    *, frequence: str, now: datetime | None = None, batch_size: int = 200, max_batches: int | None = None
+    *, frequence: str, now: datetime | None = None, batch_size: int = 200, max_seconds: float | None = None
 ) -> DigestRunResult:
-    """Send the digests due for ``frequence`` now, batch after batch, until nobody is left.
+    """Send the digests due for ``frequence`` now, batch after batch, until nobody is left or
+    ``max_seconds`` have passed (then ``more`` is set and the caller runs it again).
 
     Safe to run twice, at the same time, or again after a crash: each member gets one digest
     per period (see :func:`digest_batch`).
     """
     period = digest_lib.period_for(frequence, now)
     result = DigestRunResult(period=period.key)
-    while max_batches is None or result.batches < max_batches:
+    started = time.monotonic()
+    while True:
+        if max_seconds is not None and result.batches and time.monotonic() - started >= max_seconds:
+            result.more = True
+            break
         members, sent, empty = digest_batch(period=period, batch_size=batch_size)
         if members == 0:
             break

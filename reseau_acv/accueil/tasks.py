@@ -5,12 +5,19 @@ from celery import shared_task
 from . import services
 from .models import Frequence
 
+# Well below the global soft time limit (4 min): a long run hands over to a fresh task.
+DIGEST_TIME_BUDGET = 120
+
 
 @shared_task(name="accueil.digest_send")
 def digest_send_task(*, frequence: str = Frequence.HEBDOMADAIRE) -> int:
     """Send the digests due for ``frequence``; beat runs it several times a day, and every run
-    after the first only finishes what a failed run left."""
-    return services.digest_run(frequence=frequence).sent
+    after the first only finishes what a failed run left. A run that reaches its time budget
+    queues the next one, which takes the members still due."""
+    result = services.digest_run(frequence=frequence, max_seconds=DIGEST_TIME_BUDGET)
+    if result.more:
+        digest_send_task.apply_async(kwargs={"frequence": frequence})
+    return result.sent
 
 
 @shared_task(name="accueil.staff_notify")

@@ -56,6 +56,18 @@ def test_running_the_job_twice_sends_one_digest_each():
 
 
 @pytest.mark.django_db
+def test_a_run_out_of_time_hands_over_and_the_next_finishes():
+    """A run that reaches its time budget stops between batches; the next one sends the rest."""
+    members = _members(5)
+
+    first = services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW, batch_size=2, max_seconds=0)
+    assert (first.sent, first.more) == (2, True)
+    rest = services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW, batch_size=2)
+    assert (rest.sent, rest.more) == (3, False)
+    assert _digests_per_member() == {m.email: 1 for m in members}
+
+
+@pytest.mark.django_db
 def test_a_run_killed_halfway_is_finished_by_the_next_one_none_twice(monkeypatch):
     """A worker that dies in the middle of a batch leaves that batch unsent; the next run sends
     it, and the batches done before are not sent again."""
