@@ -110,7 +110,7 @@ def edition_groups(*, edition: Edition, user=None, levels: list[str] | None = No
 class MonthCount:
     month: date
     count: int
-    height: int  # bar height in the chart, out of 50
+    height: int  # bar height in the chart, out of 44 (room for its label)
 
     @property
     def y(self) -> int:
@@ -138,7 +138,7 @@ def ville_press(*, ville: Ville, user, months: int = 12) -> dict:
     for index in range(start_index, start_index + months):
         month = date(index // 12, index % 12 + 1, 1)
         n = by_month.get((month.year, month.month), 0)
-        series.append(MonthCount(month, n, round(50 * n / top) if top else 0))
+        series.append(MonthCount(month, n, round(44 * n / top) if top else 0))
     return {"articles": latest, "months": series, "total": sum(m.count for m in series)}
 
 

@@ -202,5 +202,5 @@ def test_town_page_chart_counts_mentions_per_month(client_for, villes):
     data = next(data for section, data in months if section.key == "presse")
     assert data["total"] == 2
     assert data["months"][-1].count == 2
-    assert data["months"][-1].height == 50
+    assert data["months"][-1].height == 44
     assert len(data["months"]) == 12
