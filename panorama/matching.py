@@ -164,7 +164,8 @@ class TownMatcher:
     def find(self, text: str, *, departements: Iterable[str] = ()) -> list[Mention]:
         """Tracked towns named in ``text``, one mention per town, in order of appearance."""
         source_deps = frozenset(departements) or REGION_DEPARTEMENTS
-        words = tokens(text)
+        raw = _TOKEN.findall(fold(text))
+        words = [(_ABBREVIATIONS.get(w.lower(), w.lower()), w[0].isupper()) for w in raw]
         n = len(words)
         found: dict[str, Mention] = {}
         i = 0
@@ -184,7 +185,7 @@ class TownMatcher:
             if best is None:
                 i += 1
                 continue
-            mention = self._resolve(best, words, best_end, source_deps)
+            mention = self._resolve(best, words, best_end, source_deps, written=" ".join(raw[i:best_end]))
             if mention is not None and mention.code_insee not in found:
                 found[mention.code_insee] = mention
             i = best_end
@@ -209,8 +210,8 @@ class TownMatcher:
             return label.upper()
         return DEPARTEMENT_NAMES.get(label)
 
-    def _resolve(self, alias: _Alias, words, end: int, source_deps: frozenset[str]) -> Mention | None:
-        text = " ".join(alias.words)
+    def _resolve(self, alias: _Alias, words, end: int, source_deps: frozenset[str], written: str) -> Mention | None:
+        text = written
         candidates = alias.communes
         hint = self._hint(words, end)
         if hint is not None:

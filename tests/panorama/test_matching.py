@@ -99,7 +99,7 @@ def test_mention_says_why(matcher):
     """Each match carries the written form and the reason, shown to staff in the queue."""
     (mention,) = matcher.find("Nogent : la gare", departements=["28"])
     assert mention.nom == "Nogent-le-Rotrou"
-    assert mention.texte == "nogent"
+    assert mention.texte == "Nogent"
     assert "forme courte" in mention.raison
 
 
