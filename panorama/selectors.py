@@ -33,7 +33,8 @@ def articles_panorama(*, user) -> QuerySet[ArticlePresse]:
     return _with_references(ArticlePresse.objects.visible_to(user).kept()).order_by("-publie_le", "-pk")
 
 
-def article_detail_queryset(*, user) -> QuerySet[ArticlePresse]:
+def article_detail_queryset() -> QuerySet[ArticlePresse]:
+    """An article with its references; the caller scopes it with ``visible_to``."""
     return _with_references(ArticlePresse.objects.select_related("propose_par", "trie_par"))
 
 

@@ -40,7 +40,7 @@ def article_list(request):
 
 
 def article_detail(request, pk: int):
-    article = get_visible_or_404(selectors.article_detail_queryset(user=request.user), request.user, pk=pk)
+    article = get_visible_or_404(selectors.article_detail_queryset(), request.user, pk=pk)
     return render(request, "panorama/article_detail.html", {"article": article})
 
 
@@ -69,7 +69,7 @@ def article_queue(request):
 @equipe_required
 @require_http_methods(["GET", "POST"])
 def article_review(request, pk: int):
-    article = get_visible_or_404(selectors.article_detail_queryset(user=request.user), request.user, pk=pk)
+    article = get_visible_or_404(selectors.article_detail_queryset(), request.user, pk=pk)
     form = ArticleReviewForm.for_article(article, request.POST or None)
     if request.method == "POST" and form.is_valid():
         keep = request.POST.get("decision") == "retenir"

@@ -149,3 +149,15 @@ def test_sources_imported_from_the_reference_csv(db):
     nr = Source.objects.get(nom="La Nouvelle République – édition Indre")
     assert nr.departements_list == ["36"]
     assert Source.objects.filter(url_flux="").count() == 1
+
+
+def test_settings_schedule_and_safe_defaults(settings):
+    """Ingestion is scheduled every 30 minutes; private addresses are refused by default."""
+    from reseau_acv.settings import base
+
+    entry = settings.CELERY_BEAT_SCHEDULE["panorama.ingest"]
+    assert entry["task"] == "panorama.ingest"
+    assert entry["schedule"].minute == {0, 30}
+    assert base.PANORAMA_ALLOW_PRIVATE_ADDRESSES is False
+    assert base.PANORAMA_FETCH_MAX_REDIRECTS == 3
+    assert "ReseauACV-Panorama" in base.PANORAMA_USER_AGENT
