@@ -135,3 +135,19 @@ def test_partner_dashboard_links_the_plenary_archive(client):
     page = client.get(reverse("accueil:dashboard")).content.decode()
     assert "Archive des plénières" in page
     assert reverse("rencontres:pleniere-year", kwargs={"year": 2021}) in page
+
+
+@pytest.mark.django_db
+def test_members_who_turned_invitations_off_are_not_invited_to_a_new_meeting(django_capture_on_commit_callbacks):
+    """Publishing a meeting invites its audience, except members whose preferences refuse invitations."""
+    from rencontres.services import rencontre_publish
+
+    staff = EquipeFactory()
+    wants, refuses = ChefDeProjetFactory(), ChefDeProjetFactory()
+    Preferences.objects.create(user=refuses, invitations_rencontres=False)
+    rencontre = make_rencontre(statut=Rencontre.Statut.BROUILLON, publiee_le=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        rencontre_publish(actor=staff, rencontre=rencontre)
+    invited = set(Courriel.objects.filter(objet_envoi="rencontre_invitation").values_list("destinataire", flat=True))
+    assert wants.email in invited
+    assert refuses.email not in invited
