@@ -26,7 +26,7 @@ def test_a_lead_signs_in_and_opens_a_town_page_without_accessibility_violations(
     assert axe_violations(page) == []
 
     page.goto(live_server.url + "/annuaire/")
-    assert page.get_by_text("Nora Vidal").is_visible()
+    assert page.get_by_role("heading", name="Nora Vidal").is_visible()
     assert axe_violations(page) == []
 
     page.goto(live_server.url + "/villes/carte/")
