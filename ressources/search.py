@@ -104,7 +104,7 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     for word in text.split():
         word_match = Q()
         for field in fields:
-            word_match |= Q(**{f"{field}__icontains": word})
+            word_match |= Q(**{f"{field}__unaccent__icontains": word})
         queryset = queryset.filter(word_match)
     return queryset.annotate(rank=Value(1.0), extrait_brut=_excerpt_source(model))
 

@@ -59,7 +59,7 @@ def fulltext(queryset, *, query: str, fields: dict[str, str], title_field: str):
     if not is_postgresql():
         condition = Q()
         for name in fields:
-            condition |= Q(**{f"{name}__icontains": query})
+            condition |= Q(**{f"{name}__unaccent__icontains": query})
         return queryset.filter(condition).order_by(title_field)
     vector = None
     for name, weight in fields.items():

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "reseau_acv.core"
     label = "core"
     verbose_name = _("Socle commun")
+
+    def ready(self) -> None:
+        from .db import install_sqlite_functions
+
+        connection_created.connect(install_sqlite_functions, dispatch_uid="core.sqlite_functions")
