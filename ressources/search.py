@@ -9,6 +9,8 @@ excerpt is the summary.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Q, QuerySet, TextField, Value
@@ -109,10 +111,16 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     return queryset.annotate(rank=Value(1.0), extrait_brut=_excerpt_source(model))
 
 
+# Markdown syntax in the body (headings, emphasis, list bullets, code) is not shown in excerpts.
+MARKDOWN_MARKS = re.compile(r"(^|\s)(#{1,6}|[-*+]|\d+\.)(?=\s)|\*\*|__|`+|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
+
+
 def highlight(raw: str | None) -> str:
     """Turn a headline into safe HTML: the text escaped, the matched words in ``<mark>``."""
     if not raw:
         return ""
+    raw = MARKDOWN_MARKS.sub(" ", raw)
+    raw = " ".join(raw.split())
     if START not in raw and len(raw) > 300:
         raw = raw[:300].rsplit(" ", 1)[0] + " …"
     html = escape(raw).replace(START, "<mark>").replace(STOP, "</mark>")

@@ -112,3 +112,13 @@ def test_simple_search_without_postgresql(monkeypatch, publish):
     monkeypatch.setattr(search_module, "uses_postgres", lambda: False)
     found = search_module.search(Ressource.objects.all(), "logements anciens")
     assert [r.titre for r in found] == ["Réhabilitation des logements anciens"]
+
+
+def test_excerpts_show_text_not_markdown_syntax():
+    """Search excerpts show the body's words, without Markdown headings, bullets or emphasis."""
+    from ressources.search import highlight
+
+    html = highlight("## Points clés\n- un volet **copropriétés** ; *fort*")
+    assert "#" not in html
+    assert "*" not in html
+    assert "Points clés un volet copropriétés ; fort" in html
