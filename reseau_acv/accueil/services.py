@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reseau_acv.comptes.models import Role, User
-from reseau_acv.core.outbox import outbox_record, render_email
+from reseau_acv.core.outbox import Outgoing, outbox_record, outbox_record_many, render_email
 from villes.models import Mission
 
 from . import digest as digest_lib
@@ -151,7 +151,7 @@ def digest_batch(*, period: digest_lib.Period, batch_size: int) -> tuple[int, in
     are locked with SKIP LOCKED, so an overlapping run takes other members; a member whose
     digest is recorded (even by a run that committed a moment ago) is skipped; a crash rolls the
     whole batch back, messages included, and the next run takes it again. The number of queries
-    is fixed per batch, except the outbox's few per message.
+    is fixed per batch, whatever its size: the messages are recorded together.
     """
     with transaction.atomic():
         locked = list(
@@ -193,6 +193,8 @@ def digest_batch(*, period: digest_lib.Period, batch_size: int) -> tuple[int, in
                 fetched[(section.key, level)] = section.fetch(user=representative, since=earliest, until=period.end)
 
         envois, sent, empty = [], 0, 0
+        outgoing: list[Outgoing] = []
+        envois_by_key: dict[str, EnvoiDigest] = {}
         for user in members:
             choice = digest_lib.MemberChoice.of(preferences.get(user.pk), mission_villes.get(user.pk, set()))
             level = digest_lib.level_key(user)
@@ -219,18 +221,22 @@ def digest_batch(*, period: digest_lib.Period, batch_size: int) -> tuple[int, in
             )
             if sections:
                 email, link = _digest_email(user=user, period=period, sections=sections, since=sinces[user.pk])
-                message, _created = outbox_record(
+                message = Outgoing(
                     purpose=DIGEST_PURPOSE,
                     obj=period.key,
                     to=user.email,
                     email=email,
                     headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
                 )
-                envoi.courriel = message
+                outgoing.append(message)
+                envois_by_key[message.key] = envoi
                 sent += 1
             else:
                 empty += 1
             envois.append(envoi)
+        # All the batch's messages are recorded at once, in the same transaction as its rows.
+        for key, courriel in outbox_record_many(outgoing).items():
+            envois_by_key[key].courriel = courriel
         # The unique (member, period) constraint is the last guard: a duplicate rolls back the batch.
         EnvoiDigest.objects.bulk_create(envois)
         return len(locked), sent, empty

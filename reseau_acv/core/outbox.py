@@ -95,6 +95,68 @@ def outbox_record(
     return message, created
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to record with :func:`outbox_record_many`."""
+
+    purpose: str
+    obj: object
+    to: str
+    email: RenderedEmail
+    headers: dict[str, str] | None = None
+    attachments: list[Attachment] | None = None
+
+    @property
+    def key(self) -> str:
+        return outbox_key(self.purpose, self.obj, self.to)
+
+
+def outbox_record_many(messages: list[Outgoing], *, send: bool = True) -> dict[str, Courriel]:
+    """Record many messages in a fixed number of queries, whatever their number.
+
+    Keys already recorded are left as they were (a no-op, as with :func:`outbox_record`).
+    Returns the recorded rows (only ``pk``, ``cle`` and ``statut`` loaded) by key. After the
+    caller's transaction commits, one task sends the pending ones.
+    """
+    if not messages:
+        return {}
+    keys = [message.key for message in messages]
+    with transaction.atomic():
+        Courriel.objects.bulk_create(
+            [
+                Courriel(
+                    cle=message.key,
+                    objet_envoi=message.purpose,
+                    destinataire=message.to,
+                    sujet=message.email.subject,
+                    texte=message.email.text,
+                    html=message.email.html,
+                    entetes=message.headers or {},
+                    pieces_jointes=[a.as_json() for a in message.attachments or []],
+                )
+                for message in messages
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        recorded = {row.cle: row for row in Courriel.objects.filter(cle__in=keys).only("pk", "cle", "statut")}
+    if send:
+        pending = [row.pk for row in recorded.values() if row.statut == Courriel.Statut.EN_ATTENTE]
+        if pending:
+            transaction.on_commit(lambda: enqueue_send_many(pending), robust=True)
+    return recorded
+
+
+def enqueue_send_many(message_ids: list[int]) -> None:
+    """Ask a worker to send many messages, in one task; see :func:`enqueue_send`."""
+    from .tasks import outbox_send_many_task
+
+    try:
+        outbox_send_many_task.apply_async(kwargs={"message_ids": message_ids}, retry=False)
+    except Exception:  # noqa: BLE001 (any broker failure: the messages stay pending, flushed later)
+        logger.warning("outbox: broker unreachable, %s messages stay pending", len(message_ids))
+
+
 def enqueue_send(message_id: int) -> None:
     """Ask a worker to send one message. A broker that is down only delays it: the periodic
     flush will find it pending."""

@@ -112,3 +112,27 @@ def test_headers_and_attachments_travel_with_the_message(django_capture_on_commi
     assert sent.extra_headers["List-Unsubscribe"] == "<https://exemple.fr/desabonnement/x>"
     assert sent.attachments[0][0] == "rencontre.ics"
     assert sent.alternatives[0][1] == "text/html"
+
+
+@pytest.mark.django_db
+def test_recording_many_messages_takes_the_same_queries_for_2_and_20(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Recording a batch of messages costs a fixed number of queries; each is sent once."""
+
+    def batch(n: int, start: int) -> list[outbox.Outgoing]:
+        return [outbox.Outgoing("resume", "S2026-W47", f"membre{i}@exemple.fr", EMAIL) for i in range(start, start + n)]
+
+    with django_assert_num_queries(4):  # savepoint, bulk insert, read back, release
+        outbox.outbox_record_many(batch(2, 0), send=False)
+    with django_assert_num_queries(4):
+        outbox.outbox_record_many(batch(20, 100), send=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        recorded = outbox.outbox_record_many(batch(20, 100) + batch(3, 200))
+    assert len(recorded) == 23
+    assert Courriel.objects.count() == 25
+    assert outbox.outbox_flush() == 2  # the first two were recorded without sending
+    assert len(mail.outbox) == 25
+    assert sorted({m.to[0] for m in mail.outbox}) == sorted(
+        f"membre{i}@exemple.fr" for i in [0, 1, *range(100, 120), 200, 201, 202]
+    )
