@@ -30,6 +30,21 @@ def _page(request, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
+def _filtered_page(request, filter_class, list_selector):
+    """Filter a list (its selector takes the user and the searched text), then paginate it.
+
+    Returns ``(filterset, page, text)``; invalid filters show the whole list."""
+    user = request.user
+    filterset = filter_class(request.GET or None, queryset=list_selector(user=user))
+    text = ""
+    if filterset.is_bound and filterset.is_valid():
+        text = (filterset.form.cleaned_data.get("q") or "").strip()
+        queryset = filterset.filter_queryset(list_selector(user=user, text=text))
+    else:
+        queryset = list_selector(user=user)
+    return filterset, _page(request, queryset), text
+
+
 def _querystring_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -185,14 +200,7 @@ def ressource_update(request, slug: str):
 
 def retour_list(request):
     user = request.user
-    filterset = RetourFilter(request.GET or None, queryset=selectors.retours_list(user=user))
-    text = ""
-    if filterset.is_bound and filterset.is_valid():
-        text = (filterset.form.cleaned_data.get("q") or "").strip()
-        queryset = filterset.filter_queryset(selectors.retours_list(user=user, text=text))
-    else:
-        queryset = selectors.retours_list(user=user)
-    page = _page(request, queryset)
+    filterset, page, text = _filtered_page(request, RetourFilter, selectors.retours_list)
     selectors.with_excerpts(page.object_list)
     context = {
         "filter": filterset,
@@ -282,14 +290,7 @@ def retour_update(request, slug: str):
 
 def question_list(request):
     user = request.user
-    filterset = QuestionFilter(request.GET or None, queryset=selectors.questions_list(user=user))
-    text = ""
-    if filterset.is_bound and filterset.is_valid():
-        text = (filterset.form.cleaned_data.get("q") or "").strip()
-        queryset = filterset.filter_queryset(selectors.questions_list(user=user, text=text))
-    else:
-        queryset = selectors.questions_list(user=user)
-    page = _page(request, queryset)
+    filterset, page, _text = _filtered_page(request, QuestionFilter, selectors.questions_list)
     context = {
         "filter": filterset,
         "page": page,
