@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from reseau_acv.comptes.models import User
 from reseau_acv.core.markdown import markdown_to_text
-from reseau_acv.core.outbox import Attachment, outbox_record, render_email
+from reseau_acv.core.outbox import Attachment, Outgoing, outbox_record, outbox_record_many, render_email
 from ressources import services as ressources_services
 from ressources.models import Ressource
 
@@ -336,17 +336,23 @@ def rencontre_send_reminder(*, rencontre_id: int, kind: str, now: datetime | Non
         if rencontre.ville_id:
             rencontre = Rencontre.objects.select_related("ville").get(pk=rencontre.pk)
         attachment = _ics_attachment(rencontre, with_video_link=True)
-        sent = 0
         obj = f"{rencontre.pk}@{rencontre.debut:%Y%m%dT%H%M}"
-        for inscription in _still_allowed(rencontre.inscriptions.inscrits(), rencontre):
-            sent += _record(
-                purpose=f"rencontre_rappel_{kind}",
-                obj=obj,
-                membre=inscription.membre,
-                template=f"rappel_{kind}",
-                context={"rencontre": rencontre, "inscription": inscription},
-                attachment=attachment,
-            )
+        # All the reminders of the meeting are recorded together, in a fixed number of queries.
+        _recorded, sent = outbox_record_many(
+            [
+                Outgoing(
+                    purpose=f"rencontre_rappel_{kind}",
+                    obj=obj,
+                    to=inscription.membre.email,
+                    email=render_email(
+                        f"rencontres/rappel_{kind}",
+                        {"membre": inscription.membre, "rencontre": rencontre, "inscription": inscription},
+                    ),
+                    attachments=[attachment],
+                )
+                for inscription in _still_allowed(rencontre.inscriptions.inscrits(), rencontre)
+            ]
+        )
         setattr(rencontre, field, now)
         rencontre.save(update_fields=[field])
     return sent

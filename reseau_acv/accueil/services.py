@@ -235,7 +235,8 @@ def digest_batch(*, period: digest_lib.Period, batch_size: int) -> tuple[int, in
                 empty += 1
             envois.append(envoi)
         # All the batch's messages are recorded at once, in the same transaction as its rows.
-        for key, courriel in outbox_record_many(outgoing).items():
+        recorded, _new = outbox_record_many(outgoing)
+        for key, courriel in recorded.items():
             envois_by_key[key].courriel = courriel
         # The unique (member, period) constraint is the last guard: a duplicate rolls back the batch.
         EnvoiDigest.objects.bulk_create(envois)

@@ -111,17 +111,19 @@ class Outgoing:
         return outbox_key(self.purpose, self.obj, self.to)
 
 
-def outbox_record_many(messages: list[Outgoing], *, send: bool = True) -> dict[str, Courriel]:
+def outbox_record_many(messages: list[Outgoing], *, send: bool = True) -> tuple[dict[str, Courriel], int]:
     """Record many messages in a fixed number of queries, whatever their number.
 
     Keys already recorded are left as they were (a no-op, as with :func:`outbox_record`).
-    Returns the recorded rows (only ``pk``, ``cle`` and ``statut`` loaded) by key. After the
-    caller's transaction commits, one task sends the pending ones.
+    Returns the recorded rows by key (only ``pk``, ``cle`` and ``statut`` loaded) and how many
+    were new. After the caller's transaction commits, one task sends the pending ones.
     """
     if not messages:
-        return {}
+        return {}, 0
     keys = [message.key for message in messages]
     with transaction.atomic():
+        existing = set(Courriel.objects.filter(cle__in=keys).values_list("cle", flat=True))
+        new = [message for message in messages if message.key not in existing]
         Courriel.objects.bulk_create(
             [
                 Courriel(
@@ -134,9 +136,9 @@ def outbox_record_many(messages: list[Outgoing], *, send: bool = True) -> dict[s
                     entetes=message.headers or {},
                     pieces_jointes=[a.as_json() for a in message.attachments or []],
                 )
-                for message in messages
+                for message in new
             ],
-            ignore_conflicts=True,
+            ignore_conflicts=True,  # a concurrent run recorded the same key: still one message
             batch_size=500,
         )
         recorded = {row.cle: row for row in Courriel.objects.filter(cle__in=keys).only("pk", "cle", "statut")}
@@ -144,7 +146,7 @@ def outbox_record_many(messages: list[Outgoing], *, send: bool = True) -> dict[s
         pending = [row.pk for row in recorded.values() if row.statut == Courriel.Statut.EN_ATTENTE]
         if pending:
             transaction.on_commit(lambda: enqueue_send_many(pending), robust=True)
-    return recorded
+    return recorded, len(new)
 
 
 def enqueue_send_many(message_ids: list[int]) -> None:
