@@ -9,6 +9,7 @@ summary (``Parution.resume_flux``) is stored for matching only.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -101,6 +102,9 @@ class ArticlePresse(TimeStampedModel):
         help_text=_("Votre propre résumé, en quelques lignes : jamais le texte de l'article."),
     )
     visibilite = visibilite_field(default=Visibilite.PARTENAIRES)
+    # Full-text vector of the title (weight A) and the team's summary (B), kept up to date by a
+    # PostgreSQL trigger (migration 0002) so that bulk ingestion fills it too; GIN-indexed.
+    recherche = SearchVectorField(null=True, editable=False)
     propose_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposé par"),

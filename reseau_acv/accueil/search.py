@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from villes.models import Ville
@@ -53,9 +53,19 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def fulltext(queryset, *, query: str, fields: dict[str, str], title_field: str):
+def fulltext(queryset, *, query: str, fields: dict[str, str], title_field: str, vector_field: str | None = None):
     """Filter and rank ``queryset`` for ``query``: French stemming without accents on
-    PostgreSQL (``fields`` maps a field to its weight A–D), plain ``icontains`` on SQLite."""
+    PostgreSQL (``fields`` maps a field to its weight A–D), plain ``icontains`` on SQLite.
+
+    With ``vector_field`` (a stored, GIN-indexed search vector of those fields), PostgreSQL
+    matches through the index instead of computing every row's vector."""
+    if is_postgresql() and vector_field:
+        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            queryset.filter(**{vector_field: search_query})
+            .annotate(rank=SearchRank(F(vector_field), search_query))
+            .order_by("-rank", title_field)
+        )
     if not is_postgresql():
         condition = Q()
         for name in fields:

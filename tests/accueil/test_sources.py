@@ -151,3 +151,31 @@ def test_members_who_turned_invitations_off_are_not_invited_to_a_new_meeting(dja
     invited = set(Courriel.objects.filter(objet_envoi="rencontre_invitation").values_list("destinataire", flat=True))
     assert wants.email in invited
     assert refuses.email not in invited
+
+
+def test_press_search_goes_through_the_index_filled_at_ingestion(client):
+    """Articles written in bulk get their search vector from the database, so that "rehabilitation"
+    finds "réhabilitation" through the GIN index rather than by reading every article."""
+    from django.db import connection
+
+    from panorama.models import ArticlePresse as Article
+
+    article = make_article("Réhabilitation des logements anciens à Dreux", visibilite=Visibilite.PARTENAIRES)
+    Article.objects.bulk_create(
+        [Article(titre=f"Brève {i}", empreinte=f"breve {i}", publie_le=article.publie_le) for i in range(3)]
+    )
+    assert Article.objects.filter(recherche__isnull=True).count() == 0
+
+    client.force_login(PartenaireFactory())
+    response = client.get(reverse("accueil:search"), {"q": "rehabilitation"})
+    groups = {group.key: [r.titre for r in results] for group, results in response.context["groups"]}
+    assert groups["presse"] == ["Réhabilitation des logements anciens à Dreux"]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM panorama_articlepresse "
+            "WHERE recherche @@ websearch_to_tsquery('public.french_unaccent', 'rehabilitation')"
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "panorama_articlepresse_recherche_gin" in plan

@@ -85,7 +85,11 @@ register_digest_section(
 
 def search_presse(*, user, query, limit):
     queryset = fulltext(
-        ArticlePresse.objects.visible_to(user), query=query, fields={"titre": "A", "resume": "B"}, title_field="titre"
+        ArticlePresse.objects.visible_to(user),
+        query=query,
+        fields={"titre": "A", "resume": "B"},
+        title_field="titre",
+        vector_field="recherche",
     )
     return [
         SearchResult(titre=a.titre, url=url_of(a), extrait=a.resume[:160], date=a.publie_le) for a in queryset[:limit]
