@@ -43,3 +43,23 @@ def test_themes_are_seeded_with_the_five_acv_axes():
     axes = list(Theme.objects.filter(famille="axe").values_list("numero_axe", "nom_court"))
     assert axes == [(1, "Habitat"), (2, "Commerce"), (3, "Mobilité"), (4, "Espace public"), (5, "Équipements")]
     assert Theme.objects.filter(famille="transversal", slug="financement").exists()
+
+
+@pytest.mark.django_db
+def test_a_new_address_is_confirmed_by_a_link_sent_through_the_outbox(client, django_capture_on_commit_callbacks):
+    """A member adds an address; the French confirmation e-mail's link verifies it."""
+    from allauth.account.models import EmailAddress
+
+    member = ChefDeProjetFactory(email="lea@blois.fr")
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/compte/email/", {"email": "lea.moreau@agglopolys.fr", "action_add": ""})
+    assert response.status_code == 302
+    assert Courriel.objects.get(destinataire="lea.moreau@agglopolys.fr").objet_envoi == "compte:email_confirmation"
+    message = mail.outbox[-1]
+    assert message.subject.startswith("[Réseau ACV]")
+    link = next(word for word in message.body.split() if "/compte/confirm-email/" in word)
+    path = link.replace("http://testserver", "")
+    assert client.get(path).status_code == 200
+    client.post(path)
+    assert EmailAddress.objects.get(email="lea.moreau@agglopolys.fr").verified

@@ -19,6 +19,9 @@ PAGES = {
     "/compte/login/": {"anonyme": 200, "partenaire": 302, "chef_de_projet": 302, "equipe": 302},
     "/compte/password/reset/": {"anonyme": 200, "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
     "/compte/signup/": {"anonyme": 200, "partenaire": 302, "chef_de_projet": 302, "equipe": 302},
+    "/compte/email/": {"anonyme": "login", "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
+    "/compte/password/change/": {"anonyme": "login", "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
+    "/robots.txt": {"anonyme": 200, "partenaire": 200, "chef_de_projet": 200, "equipe": 200},
 }
 
 
