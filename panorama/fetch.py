@@ -36,26 +36,76 @@ class FetchResult:
     url: str
 
 
-def _check_host(host: str | None) -> None:
+def _refused(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    )
+
+
+def _resolve_checked(host: str | None, port: int | None = None) -> list[tuple]:
+    """Resolve ``host`` and refuse it if any of its addresses is private or local.
+
+    Returns the ``getaddrinfo`` entries, so that the connection is made to an address that was
+    checked (a second, different DNS answer between check and connection cannot slip through).
+    """
     if not host:
         raise FetchError("Adresse sans nom d'hôte.")
-    if settings.PANORAMA_ALLOW_PRIVATE_ADDRESSES:
-        return
     try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise FetchError(f"Nom d'hôte introuvable : {host}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if (
-            address.is_private
-            or address.is_loopback
-            or address.is_link_local
-            or address.is_reserved
-            or address.is_multicast
-            or address.is_unspecified
-        ):
-            raise FetchError(f"Adresse refusée (réseau privé ou local) : {host} → {address}")
+    if not settings.PANORAMA_ALLOW_PRIVATE_ADDRESSES:
+        for info in infos:
+            address = ipaddress.ip_address(info[4][0].split("%")[0])
+            if _refused(address):
+                raise FetchError(f"Adresse refusée (réseau privé ou local) : {host} → {address}")
+    return infos
+
+
+def _check_host(host: str | None) -> None:
+    _resolve_checked(host)
+
+
+def _connect_checked(host: str, port: int, timeout) -> socket.socket:
+    """Open a TCP connection to one of the checked addresses of ``host``."""
+    error: OSError | None = None
+    for family, type_, proto, _name, sockaddr in _resolve_checked(host, port):
+        sock = socket.socket(family, type_, proto)
+        try:
+            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # noqa: SLF001 (http.client's own default)
+                sock.settimeout(timeout)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise error or OSError(f"Connexion impossible à {host}")
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = _connect_checked(self.host, self.port, self.timeout)
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self):
+        sock = _connect_checked(self.host, self.port, self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPSConnection, req, context=self._context)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -65,7 +115,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect())
+# Connections go only to addresses checked at connection time; no proxy is used.
+_OPENER = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _CheckedHTTPHandler(), _CheckedHTTPSHandler(), _NoRedirect()
+)
 
 
 def _read_limited(response, *, limit: int, deadline: float) -> bytes:

@@ -161,3 +161,19 @@ def test_settings_schedule_and_safe_defaults(settings):
     assert base.PANORAMA_ALLOW_PRIVATE_ADDRESSES is False
     assert base.PANORAMA_FETCH_MAX_REDIRECTS == 3
     assert "ReseauACV-Panorama" in base.PANORAMA_USER_AGENT
+
+
+def test_a_name_that_changes_to_a_private_address_after_the_check_is_refused(settings, feed_server, monkeypatch):
+    """A host name that resolves to a public address when checked, then to a local one when
+    connecting (DNS rebinding), never reaches the local server."""
+    import socket
+
+    settings.PANORAMA_ALLOW_PRIVATE_ADDRESSES = False
+    port = int(feed_server.rsplit(":", 1)[1])
+    answers = iter([[(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port))]])
+    local = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: next(answers, local))
+    before = len(FeedHandler.requests)
+    with pytest.raises(FetchError, match="refusée"):
+        fetch(f"http://presse-locale.example:{port}/rss")
+    assert len(FeedHandler.requests) == before
