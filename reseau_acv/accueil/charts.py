@@ -35,6 +35,11 @@ class Chart:
         return bar_chart_svg(self)
 
 
+def _short(label: str, size: int = 26) -> str:
+    """Labels longer than the space left of the bars end with an ellipsis (the table has them whole)."""
+    return label if len(label) <= size else label[: size - 1].rstrip() + "…"
+
+
 def bar_chart_svg(chart: Chart, *, width: int = 640, label_width: int = 190, bar_height: int = 16) -> SafeString:
     n_series = max(len(chart.series), 1)
     group_height = bar_height * n_series + 10
@@ -58,7 +63,7 @@ def bar_chart_svg(chart: Chart, *, width: int = 640, label_width: int = 190, bar
     for label, values in chart.rows:
         parts.append(
             f'<text x="{label_width - 8}" y="{y + group_height / 2}" text-anchor="end" '
-            f'dominant-baseline="middle" class="chart-label">{escape(label[:32])}</text>'
+            f'dominant-baseline="middle" class="chart-label">{escape(_short(label))}</text>'
         )
         for index, value in enumerate(values):
             bar_y = y + index * bar_height
