@@ -449,7 +449,8 @@ def _promote_waiting(rencontre: Rencontre) -> list[Inscription]:
         return []
     taken = Inscription.objects.filter(rencontre=rencontre).inscrits().count()
     free = None if rencontre.capacite is None else max(rencontre.capacite - taken, 0)
-    waiting = Inscription.objects.filter(rencontre=rencontre).en_attente().select_related("membre")
+    # Only members who may still see the meeting move up: the promotion e-mail carries its video link.
+    waiting = _still_allowed(Inscription.objects.filter(rencontre=rencontre).en_attente(), rencontre)
     promoted = list(waiting if free is None else waiting[:free])
     attachment = _ics_attachment(rencontre, with_video_link=True) if promoted else None
     for inscription in promoted:
