@@ -27,6 +27,10 @@ def _years():
     return [(str(y), str(y)) for y in range(this_year, 2017, -1)]
 
 
+def _villes_of(condition: Q):
+    return Ville.objects.filter(condition).distinct().order_by("nom")
+
+
 class RessourceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Rechercher"), method="keep")
     type = django_filters.ChoiceFilter(label=_("Type"), choices=Ressource.Type.choices, empty_label=_("Tous"))
@@ -61,6 +65,9 @@ class RessourceFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if not (user is not None and user.is_authenticated and (user.is_superuser or user.is_equipe)):
             del self.filters["visibilite"]
+        # Towns offered: the network's, and those of resources this visitor may see (a town whose
+        # only resources are above the visitor's level must not reveal they exist).
+        self.filters["ville"].queryset = _villes_of(Q(reseau_regional=True) | Q(pk__in=self.queryset.values("villes")))
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
 
     def keep(self, queryset, name, value):
@@ -99,6 +106,8 @@ class RetourFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Towns offered: those of the sheets this visitor may see (the view passes a scoped queryset).
+        self.filters["ville"].queryset = _villes_of(Q(pk__in=self.queryset.values("ville_id")))
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
 
     def keep(self, queryset, name, value):

@@ -608,3 +608,21 @@ def test_waiting_list_promotion_skips_members_who_lost_access(equipe, lost_acces
     rencontres_services.inscription_withdraw(actor=first, rencontre=rencontre)
     assert not Courriel.objects.filter(objet_envoi="rencontre_promotion", destinataire=waiting.email).exists()
     assert Inscription.objects.get(rencontre=rencontre, membre=waiting).statut == Inscription.Statut.ATTENTE
+
+
+@pytest.mark.parametrize(
+    ("name", "factory"),
+    [("ressources:ressource-list", RessourceFactory), ("ressources:retour-list", RetourExperienceFactory)],
+)
+@pytest.mark.parametrize("role", ROLES)
+def test_town_filter_does_not_reveal_content_above_the_role(client_for, name, factory, role):
+    """A town whose only resource or sheet is for the network is not offered in the list's filter to partners or visitors."""
+    ville = VilleFactory(nom="Zorgbourg", slug="zorgbourg")
+    item = factory(visibilite="reseau")
+    if factory is RessourceFactory:
+        item.villes.add(ville)
+    else:
+        item.ville = ville
+        item.save()
+    content = client_for(role).get(reverse(name)).content.decode()
+    assert ('value="zorgbourg"' in content) == ("reseau" in allowed(role))
