@@ -9,7 +9,8 @@ role may see: it fails as soon as one scope is removed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
@@ -23,7 +24,7 @@ from rencontres import services as rencontres_services
 from rencontres.models import FluxCalendrier, Inscription, Rencontre
 from reseau_acv.accueil import services as accueil_services
 from reseau_acv.accueil.models import Frequence
-from reseau_acv.comptes.models import Role
+from reseau_acv.comptes.models import Role, User
 from reseau_acv.core.models import Courriel
 from ressources.models import FichierVersion, Message, Question, Ressource, Statut
 from tests.conftest import ROLES
@@ -626,3 +627,42 @@ def test_town_filter_does_not_reveal_content_above_the_role(client_for, name, fa
         item.save()
     content = client_for(role).get(reverse(name)).content.decode()
     assert ('value="zorgbourg"' in content) == ("reseau" in allowed(role))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_plenary_archive_shows_each_role_only_its_plenaries(client_for, role):
+    """The plenary archive of a year lists the plenaries of the role's levels; a year holding only higher ones is 404."""
+    debut = datetime(2021, 1, 21, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    for level in LEVELS:
+        RencontreFactory(
+            titre=mark("pleniere", level),
+            type=Rencontre.Type.PLENIERE,
+            visibilite=level,
+            debut=debut,
+            fin=debut + timedelta(hours=6),
+            statut=Rencontre.Statut.TENUE,
+        )
+    RencontreFactory(
+        titre=mark("pleniere", "equipe seule"),
+        type=Rencontre.Type.PLENIERE,
+        visibilite="equipe",
+        debut=debut.replace(year=2020),
+        fin=debut.replace(year=2020) + timedelta(hours=6),
+        statut=Rencontre.Statut.TENUE,
+    )
+    client = client_for(role)
+    content = client.get(reverse("rencontres:pleniere-year", kwargs={"year": 2021})).content.decode()
+    assert [level for level in LEVELS if mark("pleniere", level) in content] == list(allowed(role))
+    status = client.get(reverse("rencontres:pleniere-year", kwargs={"year": 2020})).status_code
+    assert status == (200 if role == "equipe" else 404)
+
+
+def test_nobody_can_sign_up_without_an_invitation(client):
+    """The sign-up form creates no account: membership, and the partners' level it opens, is by invitation only."""
+    before = User.objects.count()
+    client.post(
+        reverse("account_signup"),
+        {"email": "intrus@example.org", "password1": "Mot-de-passe-long-42", "password2": "Mot-de-passe-long-42"},
+    )
+    assert User.objects.count() == before
+    assert not User.objects.filter(email="intrus@example.org").exists()
