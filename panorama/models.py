@@ -129,7 +129,17 @@ class ArticlePresse(TimeStampedModel):
         ordering = ["-publie_le", "-pk"]
         verbose_name = _("article de presse")
         verbose_name_plural = _("articles de presse")
-        indexes = [models.Index(fields=["statut", "-publie_le"], name="article_statut_date_idx")]
+        indexes = [
+            models.Index(fields=["statut", "-publie_le"], name="article_statut_date_idx"),
+            # The panorama's list, its count and its deep pages: kept articles newest first, read
+            # from the index alone (the level is in it), whatever the number of articles.
+            models.Index(
+                fields=["-publie_le", "-id"],
+                include=["visibilite"],
+                condition=Q(statut="retenu"),
+                name="article_retenu_date_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.titre

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +31,7 @@ PAGE_SIZE = 30
 
 def article_list(request):
     filterset = ArticleFilter(request.GET or None, queryset=selectors.articles_panorama(user=request.user))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.ArticlePaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": filterset, "page": page, "articles": list(page.object_list), "query": query.urlencode()}

@@ -204,3 +204,56 @@ def test_town_page_chart_counts_mentions_per_month(client_for, villes):
     assert data["months"][-1].count == 2
     assert data["months"][-1].height == 44
     assert len(data["months"]) == 12
+
+
+def test_pages_list_every_visible_article_once_newest_first(client_for, monkeypatch):
+    """Page after page, the panorama shows each article the member may see once, newest first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from panorama import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    now = timezone.now()
+    for i in range(5):
+        ArticleFactory(titre=f"Article {i}", publie_le=now - timedelta(days=i))
+    ArticleFactory(titre="Réservé à l'équipe", publie_le=now - timedelta(hours=12), visibilite=Visibilite.EQUIPE)
+    client = client_for("partenaire")
+    url = reverse("panorama:article-list")
+    pages = [[a.titre for a in client.get(url, {"page": n}).context["articles"]] for n in (1, 2, 3)]
+    assert pages == [["Article 0", "Article 1"], ["Article 2", "Article 3"], ["Article 4"]]
+    assert client.get(url, {"page": 3}).context["page"].paginator.count == 5
+
+
+def test_source_filter_lists_an_article_once(client_for):
+    """An article that appeared twice in the same source is listed and counted once under it."""
+    from panorama.models import Parution
+
+    nr = SourceFactory(nom="NR")
+    article = ArticleFactory(titre="Blois : deux parutions", parution__source=nr)
+    Parution.objects.create(
+        article=article,
+        source=nr,
+        url="https://nr.example/2",
+        url_canonique="https://nr.example/2",
+        titre=article.titre,
+        publie_le=article.publie_le,
+    )
+    response = client_for("partenaire").get(reverse("panorama:article-list"), {"source": nr.pk})
+    assert [a.titre for a in response.context["articles"]] == ["Blois : deux parutions"]
+    assert response.context["page"].paginator.count == 1
+
+
+def test_period_filter_follows_paris_days(client_for):
+    """« Du » and « Au » are whole days in Paris time: late evening of the last day counts, the next midnight does not."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    ArticleFactory(titre="Premier matin", publie_le=datetime(2026, 9, 1, 0, 10, tzinfo=paris))
+    ArticleFactory(titre="Dernier soir", publie_le=datetime(2026, 9, 30, 23, 30, tzinfo=paris))
+    ArticleFactory(titre="Veille", publie_le=datetime(2026, 8, 31, 23, 50, tzinfo=paris))
+    ArticleFactory(titre="Lendemain", publie_le=datetime(2026, 10, 1, 0, 5, tzinfo=paris))
+    response = client_for("partenaire").get(reverse("panorama:article-list"), {"du": "2026-09-01", "au": "2026-09-30"})
+    assert {a.titre for a in response.context["articles"]} == {"Premier matin", "Dernier soir"}
