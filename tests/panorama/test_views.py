@@ -257,3 +257,29 @@ def test_period_filter_follows_paris_days(client_for):
     ArticleFactory(titre="Lendemain", publie_le=datetime(2026, 10, 1, 0, 5, tzinfo=paris))
     response = client_for("partenaire").get(reverse("panorama:article-list"), {"du": "2026-09-01", "au": "2026-09-30"})
     assert {a.titre for a in response.context["articles"]} == {"Premier matin", "Dernier soir"}
+
+
+def test_town_page_chart_starts_at_midnight_paris_time(client_for, villes):
+    """The chart's first month starts at midnight in Paris: 00:30 that day counts, the evening before does not."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from panorama.selectors import ville_press
+
+    paris = ZoneInfo("Europe/Paris")
+    first = ville_press(ville=villes["blois"], user=None)["months"][0].month
+    ArticleFactory(
+        titre="Blois : premier jour",
+        villes=[villes["blois"]],
+        visibilite=Visibilite.PUBLIC,
+        publie_le=datetime(first.year, first.month, 1, 0, 30, tzinfo=paris),
+    )
+    ArticleFactory(
+        titre="Blois : veille",
+        villes=[villes["blois"]],
+        visibilite=Visibilite.PUBLIC,
+        publie_le=datetime(first.year, first.month, 1, 0, 30, tzinfo=paris) - timedelta(hours=1),
+    )
+    data = ville_press(ville=villes["blois"], user=None)
+    assert data["months"][0].count == 1
+    assert data["total"] == 1

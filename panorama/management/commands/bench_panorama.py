@@ -186,7 +186,9 @@ class Command(BaseCommand):
             ("Page de la ville (presse)", partenaire, blois.get_absolute_url()),
             *[(f"Recherche « {q} »", partenaire, f"/recherche/?q={q}") for q in SEARCHES],
         ]
-        self.stdout.write(f"{'page':<38} {'médiane':>8} {'pire':>8} {'requêtes':>9} {'plus lente':>11}")
+        self.stdout.write(
+            f"{'page':<38} {'médiane':>8} {'pire':>8} {'requêtes':>9} {'plus lente':>11} {'SQL en tout':>12}"
+        )
         for label, client, url in pages:
             times = []
             connection.queries_log.clear()  # a full log (at its maxlen) would make the capture look empty
@@ -200,8 +202,9 @@ class Command(BaseCommand):
                 client.get(url)
                 times.append((time.perf_counter() - t0) * 1000)
             slowest = max((float(q["time"]) for q in captured), default=0) * 1000
+            sql = sum(float(q["time"]) for q in captured) * 1000
             median = statistics.median(times)
-            line = f"{label:<38} {median:>6.0f} ms {max(times):>5.0f} ms {len(captured):>9} {slowest:>8.0f} ms"
+            line = f"{label:<38} {median:>6.0f} ms {max(times):>5.0f} ms {len(captured):>9} {slowest:>8.0f} ms {sql:>9.0f} ms"
             self.stdout.write(self.style.WARNING(line) if median > 300 else line)
             if details:
                 for query in sorted(captured, key=lambda q: -float(q["time"]))[:3]:
