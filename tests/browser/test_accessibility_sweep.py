@@ -1,8 +1,9 @@
 """Accessibility sweep: every page of the platform, for the role that sees it, checked with axe.
 
 The data set is the demonstration seeding (the real towns, meetings, library and press); each
-page must have no serious or critical axe violation, exactly one ``h1``, a French ``<title>``
-and a visible focus ring on the first control of its content.
+page must have no serious or critical axe violation, exactly one ``h1``, a French ``<title>``,
+no sideways scrolling at 320 pixels wide and a visible focus ring on the first control of its
+content.
 """
 
 from datetime import date
@@ -16,6 +17,8 @@ from tests.helpers import axe_violations, login
 
 DEMO_PASSWORD = "demo-reseau-acv"  # noqa: S105 (the demo accounts' published password)
 SITE_NAME = "Réseau ACV Centre-Val de Loire"
+NARROW = {"width": 320, "height": 800}
+WIDE = {"width": 1280, "height": 720}
 
 FOCUS_CHECK = """() => {
   const el = document.activeElement;
@@ -33,9 +36,14 @@ def _seed():
 def _problems(page, url: str, status: int = 200) -> list[str]:
     """Visit ``url`` and list what is wrong with it: axe, headings, title, language, focus."""
     response = page.goto(url)
-    found = []
     if response is None or response.status != status:
         return [f"{url}: HTTP {response.status if response else '?'}"]
+    return _page_problems(page, url)
+
+
+def _page_problems(page, url: str) -> list[str]:
+    """What is wrong with the page now shown: axe, headings, title, language, reflow, focus."""
+    found = []
     found += [f"{url}: {v['impact']} {v['id']} ({v['help']}) {v['nodes']}" for v in axe_violations(page)]
     h1 = page.locator("h1").count()
     if h1 != 1:
@@ -45,6 +53,11 @@ def _problems(page, url: str, status: int = 200) -> list[str]:
         found.append(f"{url}: titre « {title} »")
     if page.evaluate("document.documentElement.lang") != "fr":
         found.append(f"{url}: langue du document")
+    # Reflow (WCAG 1.4.10): at 320 CSS pixels wide, nothing scrolls sideways but data tables.
+    page.set_viewport_size(NARROW)
+    if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+        found.append(f"{url}: défilement horizontal à 320 px")
+    page.set_viewport_size(WIDE)
     # Keyboard: the skip link first, then the first control of the content shows a focus ring.
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
@@ -100,7 +113,7 @@ def test_public_pages_have_no_serious_accessibility_violation(live_server, page)
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_partner_pages_have_no_serious_accessibility_violation(live_server, page):
-    """A partner's pages (dashboard, directory, plenary archive, editions, preferences, profile) pass axe."""
+    """A partner's pages (dashboard, directory, plenary archive, editions, preferences, profile, a refused form) pass axe."""
     from panorama.models import ArticlePresse, Edition
     from rencontres.models import Rencontre
     from reseau_acv.comptes.models import User
@@ -132,7 +145,16 @@ def test_partner_pages_have_no_serious_accessibility_violation(live_server, page
         "/recherche/?q=habitat",
     ]
 
-    assert _sweep(page, live_server.url, paths) == []
+    found = _sweep(page, live_server.url, paths)
+    # A refused form: the server's errors are announced and tied to their fields.
+    page.goto(live_server.url + "/panorama/articles/proposer/")
+    page.evaluate("document.querySelector('main form:not([role=search])').noValidate = true")
+    page.get_by_role("button", name="Proposer").click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() > 0
+    found += _page_problems(page, "/panorama/articles/proposer/ (erreurs)")
+
+    assert found == []
 
 
 @pytest.mark.browser
