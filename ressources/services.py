@@ -93,10 +93,11 @@ def _initial_status(*, actor, submit: bool) -> str:
 
 
 def _apply_status(*, actor, obj, submit: bool) -> list[str]:
-    """Status after a contribution is saved: staff publish directly, leads propose."""
+    """Status after a contribution is saved: staff publish directly, leads propose.
+
+    A lead's edit of published content goes back to the team's queue like a new proposal, so
+    that an edit cannot widen its visibility or replace its file unseen."""
     changed: list[str] = []
-    if obj.statut == Statut.PUBLIE and not permissions.can_moderate(actor):
-        return changed  # a lead's edit of published content stays published
     new = _initial_status(actor=actor, submit=submit)
     if obj.statut == Statut.PUBLIE and not submit:
         new = Statut.BROUILLON

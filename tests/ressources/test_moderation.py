@@ -204,3 +204,20 @@ def test_report_and_hide_a_message(client, equipe):
     client.force_login(reporter)
     assert "Propos déplacé" not in client.get(message.question.get_absolute_url()).content.decode()
     assert Ressource.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_lead_edit_of_published_content_goes_back_to_the_queue(chef, equipe, partenaire):
+    """When a lead edits their published resource (here widening it to public), it waits for staff again."""
+    ressource = RessourceFactory(auteur=chef, statut=Statut.PUBLIE, visibilite="reseau")
+    services.ressource_update(
+        actor=chef, ressource=ressource, data={"titre": ressource.titre, "visibilite": "public"}, submit=True
+    )
+    ressource.refresh_from_db()
+    assert ressource.statut == Statut.PROPOSE
+    assert not Ressource.objects.visible_to(partenaire).filter(pk=ressource.pk).exists()
+    assert Ressource.objects.visible_to(chef).filter(pk=ressource.pk).exists()
+    assert ActeModeration.objects.filter(action=ActeModeration.Action.PROPOSER).exists()
+    services.ressource_update(actor=equipe, ressource=ressource, data={"titre": ressource.titre}, submit=True)
+    ressource.refresh_from_db()
+    assert ressource.statut == Statut.PUBLIE
