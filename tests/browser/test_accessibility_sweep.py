@@ -142,6 +142,8 @@ def test_partner_pages_have_no_serious_accessibility_violation(live_server, page
         f"/panorama/editions/{edition.pk}/",
         "/mon-compte/courriels/",
         "/comptes/profil/",
+        "/compte/email/",
+        "/compte/password/change/",
         "/recherche/?q=habitat",
     ]
 
@@ -201,6 +203,7 @@ def test_staff_pages_have_no_serious_accessibility_violation(live_server, page):
     from rencontres.models import Rencontre
     from reseau_acv.comptes.models import User
     from reseau_acv.core.visibility import Visibilite
+    from ressources.models import Ressource
 
     _seed()
     equipe = User.objects.get(email="equipe@reseau-acv.test")
@@ -212,6 +215,7 @@ def test_staff_pages_have_no_serious_accessibility_violation(live_server, page):
         introduction="Les **friches** de Vierzon.",
         visibilite=Visibilite.PARTENAIRES,
     )
+    ressource = Ressource.objects.visible_to(equipe).order_by("pk").first()
     a_trier = ArticlePresse.objects.filter(statut=ArticlePresse.Statut.A_TRIER).order_by("pk").first()
     rencontre = Rencontre.objects.visible_to(equipe).filter(debut__gt=timezone.now()).order_by("debut").first()
     login(page, live_server.url, equipe.email, DEMO_PASSWORD)
@@ -228,6 +232,7 @@ def test_staff_pages_have_no_serious_accessibility_violation(live_server, page):
         f"/rencontres/{rencontre.pk}/presences/",
         "/panorama/editions/nouvelle/",
         "/annuaire/inviter/",
+        f"/ressources/{ressource.slug}/modifier/",
         f"/panorama/tri/{a_trier.pk}/",
         f"/panorama/editions/{brouillon.pk}/",
         f"/panorama/editions/{brouillon.pk}/modifier/",
