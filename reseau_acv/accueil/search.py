@@ -53,16 +53,23 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+RANKED_CANDIDATES = 2000
+
+
 def fulltext(queryset, *, query: str, fields: dict[str, str], title_field: str, vector_field: str | None = None):
     """Filter and rank ``queryset`` for ``query``: French stemming without accents on
     PostgreSQL (``fields`` maps a field to its weight A–D), plain ``icontains`` on SQLite.
 
     With ``vector_field`` (a stored, GIN-indexed search vector of those fields), PostgreSQL
-    matches through the index instead of computing every row's vector."""
+    matches through the index instead of computing every row's vector, and ranks the
+    ``RANKED_CANDIDATES`` most recent matches."""
     if is_postgresql() and vector_field:
         search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        # A common word can match a large share of a big table (the press): only the most recent
+        # matches are ranked, so the cost does not grow with the table.
+        recent = queryset.filter(**{vector_field: search_query}).order_by("-pk").values("pk")[:RANKED_CANDIDATES]
         return (
-            queryset.filter(**{vector_field: search_query})
+            queryset.filter(pk__in=recent)
             .annotate(rank=SearchRank(F(vector_field), search_query))
             .order_by("-rank", title_field)
         )
