@@ -36,10 +36,6 @@ BATCH = 5000
 SEARCHES = ["friche", "logements vacants", "commerces centre-ville", "Vierzon"]
 
 
-class Rollback(Exception):
-    pass
-
-
 class Command(BaseCommand):
     help = "Mesure les pages du panorama de presse sur N articles (PostgreSQL)."
 
@@ -60,18 +56,17 @@ class Command(BaseCommand):
             raise CommandError(
                 "Ni villes ni thèmes : lancez d'abord « manage.py migrate » et « manage.py import_villes »."
             )
-        try:
-            with transaction.atomic():
-                if existants:
-                    self.source = Source.objects.annotate(n=Count("parutions")).order_by("-n").first()
-                else:
-                    self._populate(n=n, rng=random.Random(graine))  # noqa: S311 (reproducible data, not security)
-                with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
-                    self._measure(repeat=repeat, details=details)
-                self._explain()
-                if not keep:
-                    raise Rollback
-        except Rollback:
+        with transaction.atomic():
+            if existants:
+                self.source = Source.objects.annotate(n=Count("parutions")).order_by("-n").first()
+            else:
+                self._populate(n=n, rng=random.Random(graine))  # noqa: S311 (reproducible data, not security)
+            with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+                self._measure(repeat=repeat, details=details)
+            self._explain()
+            if not keep:
+                transaction.set_rollback(True)
+        if not keep:
             self.stdout.write("Articles de mesure supprimés (transaction annulée).")
 
     # Data -----------------------------------------------------------------------------------

@@ -24,10 +24,6 @@ from reseau_acv.core.models import Courriel
 from reseau_acv.core.outbox import outbox_send
 
 
-class Rollback(Exception):
-    """Raised to undo the benchmark's rows."""
-
-
 class Command(BaseCommand):
     help = "Mesure la durée d'envoi des rappels d'une rencontre (données créées puis annulées)."
 
@@ -37,13 +33,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, inscrits: int, backend: str, **options):
         results = {}
-        with override_settings(EMAIL_BACKEND=backend):
-            try:
-                with transaction.atomic():
-                    results = self._run(inscrits)
-                    raise Rollback
-            except Rollback:
-                pass
+        with override_settings(EMAIL_BACKEND=backend), transaction.atomic():
+            results = self._run(inscrits)
+            transaction.set_rollback(True)
         total = results["record"] + results["send"]
         self.stdout.write(
             f"{inscrits} inscrits : enregistrement des rappels {results['record']:.2f} s, "

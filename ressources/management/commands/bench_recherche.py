@@ -46,10 +46,6 @@ QUERIES = [
 ]
 
 
-class Rollback(Exception):
-    pass
-
-
 class Command(BaseCommand):
     help = "Mesure le temps d'une recherche plein texte sur N ressources (PostgreSQL)."
 
@@ -61,12 +57,11 @@ class Command(BaseCommand):
     def handle(self, *args, n: int, repeat: int, keep: bool, **options):
         if connection.vendor != "postgresql":
             raise CommandError("Cette mesure demande PostgreSQL (DATABASE_URL=postgres://…).")
-        try:
-            with transaction.atomic():
-                self._run(n=n, repeat=repeat)
-                if not keep:
-                    raise Rollback
-        except Rollback:
+        with transaction.atomic():
+            self._run(n=n, repeat=repeat)
+            if not keep:
+                transaction.set_rollback(True)
+        if not keep:
             self.stdout.write("Ressources de mesure supprimées (transaction annulée).")
 
     def _run(self, *, n: int, repeat: int) -> None:

@@ -29,10 +29,6 @@ from villes.models import Mission, Ville
 UNUSABLE_PASSWORD = make_password(None)  # nobody signs in as a benchmark member
 
 
-class Rollback(Exception):
-    pass
-
-
 class QueryCounter:
     """Counts every SQL statement on the connection (no log, so no limit)."""
 
@@ -58,12 +54,10 @@ class Command(BaseCommand):
     def handle(self, *args, members: int, batch_size: int, no_send: bool, **options):
         if not Ville.objects.exists():
             raise CommandError("Importez d'abord les villes : manage.py import_villes")
-        try:
-            with transaction.atomic(), override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-                self._bench(members, batch_size, no_send)
-                raise Rollback
-        except Rollback:
-            self.stdout.write("Base de données remise dans son état initial.")
+        with transaction.atomic(), override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._bench(members, batch_size, no_send)
+            transaction.set_rollback(True)
+        self.stdout.write("Base de données remise dans son état initial.")
 
     def _bench(self, n: int, batch_size: int, no_send: bool) -> None:
         now = timezone.now()
