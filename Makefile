@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) scripts/lint_conventions.py
 	$(PY) -m djlint templates --lint --quiet
-	DJANGO_SETTINGS_MODULE=reseau_acv.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=reseau_acv.settings.local $(PY) manage.py makemigrations --check --dry-run
 
 test: install check-services lint
 	$(PY) -m pytest -n 2 --dist loadgroup --create-db -q $(PYTEST_ARGS)
