@@ -140,23 +140,34 @@ def fichierversion_download(request, slug: str, numero: int):
 def ressource_create(request):
     _contributor_or_404(request.user)
     form = RessourceForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ressource = services.ressource_create(
-                actor=request.user,
-                data=data,
-                themes=data["themes"],
-                villes=data["villes"],
-                fichier=data.get("fichier"),
-                submit=request.POST.get("action") != "brouillon",
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _message_after_save(ressource))
-            return redirect(ressource)
-    return render(request, "ressources/ressource_form.html", {"form": form, "objet": None})
+    saved = _save_contribution(
+        request,
+        form,
+        lambda data, submit: services.ressource_create(
+            actor=request.user,
+            data=data,
+            themes=data["themes"],
+            villes=data["villes"],
+            fichier=data.get("fichier"),
+            submit=submit,
+        ),
+    )
+    return saved or render(request, "ressources/ressource_form.html", {"form": form, "objet": None})
+
+
+def _save_contribution(request, form, save):
+    """On a valid POST, save the contribution with ``save(data, submit)`` (« brouillon » keeps
+    it as a draft), tell the member what became of it and go to its page. Returns ``None`` to
+    show the form again (GET, or errors put back on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        obj = save(form.cleaned_data, request.POST.get("action") != "brouillon")
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return None
+    messages.success(request, _message_after_save(obj))
+    return redirect(obj)
 
 
 def _message_after_save(obj) -> str:
@@ -175,24 +186,20 @@ def ressource_update(request, slug: str):
     form = RessourceForm(request.POST or None, request.FILES or None, instance=ressource)
     if not request.POST:
         form.initial.update(themes=list(ressource.themes.all()), villes=list(ressource.villes.all()))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.ressource_update(
-                actor=request.user,
-                ressource=ressource,
-                data=data,
-                themes=data["themes"],
-                villes=data["villes"],
-                fichier=data.get("fichier"),
-                submit=request.POST.get("action") != "brouillon",
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _message_after_save(ressource))
-            return redirect(ressource)
-    return render(request, "ressources/ressource_form.html", {"form": form, "objet": ressource})
+    saved = _save_contribution(
+        request,
+        form,
+        lambda data, submit: services.ressource_update(
+            actor=request.user,
+            ressource=ressource,
+            data=data,
+            themes=data["themes"],
+            villes=data["villes"],
+            fichier=data.get("fichier"),
+            submit=submit,
+        ),
+    )
+    return saved or render(request, "ressources/ressource_form.html", {"form": form, "objet": ressource})
 
 
 # --- experience sheets -----------------------------------------------------------------------
@@ -235,22 +242,14 @@ def retour_detail(request, slug: str):
 def retour_create(request):
     _contributor_or_404(request.user)
     form = RetourForm(request.POST or None, ressources_qs=Ressource.objects.visible_to(request.user).published())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            retour = services.retour_create(
-                actor=request.user,
-                data=data,
-                themes=data["themes"],
-                ressources=data["ressources"],
-                submit=request.POST.get("action") != "brouillon",
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _message_after_save(retour))
-            return redirect(retour)
-    return render(request, "ressources/retourexperience_form.html", {"form": form, "objet": None})
+    saved = _save_contribution(
+        request,
+        form,
+        lambda data, submit: services.retour_create(
+            actor=request.user, data=data, themes=data["themes"], ressources=data["ressources"], submit=submit
+        ),
+    )
+    return saved or render(request, "ressources/retourexperience_form.html", {"form": form, "objet": None})
 
 
 @login_required
@@ -266,23 +265,19 @@ def retour_update(request, slug: str):
     )
     if not request.POST:
         form.initial.update(themes=list(retour.themes.all()))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.retour_update(
-                actor=request.user,
-                retour=retour,
-                data=data,
-                themes=data["themes"],
-                ressources=data["ressources"],
-                submit=request.POST.get("action") != "brouillon",
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _message_after_save(retour))
-            return redirect(retour)
-    return render(request, "ressources/retourexperience_form.html", {"form": form, "objet": retour})
+    saved = _save_contribution(
+        request,
+        form,
+        lambda data, submit: services.retour_update(
+            actor=request.user,
+            retour=retour,
+            data=data,
+            themes=data["themes"],
+            ressources=data["ressources"],
+            submit=submit,
+        ),
+    )
+    return saved or render(request, "ressources/retourexperience_form.html", {"form": form, "objet": retour})
 
 
 # --- questions -------------------------------------------------------------------------------
