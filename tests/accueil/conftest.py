@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -62,32 +61,11 @@ def make_retour(titre, *, ville, visibilite=Visibilite.RESEAU, publie_le=IN_WEEK
     )
 
 
-@contextmanager
-def broker(url: str | None = None):
-    """Send tasks through a broker (a real one, or ``url``) instead of running them inline."""
-    from reseau_acv.celery import app
-
-    saved = (app.conf.task_always_eager, app.conf.broker_url)
-    app.conf.task_always_eager = False
-    if url is not None:
-        app.conf.broker_url = url
-    app._pool = None
-    try:
-        yield app
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url = saved
-        app._pool = None
-
-
 @pytest.fixture
 def themes(db):
-    """The seeded themes (re-created when a transactional test emptied the tables)."""
+    """The seeded themes by slug (tests/conftest.py re-seeds them after a flush)."""
     from reseau_acv.core.models import Theme
 
-    for number, slug in enumerate(["habitat", "commerce", "mobilite", "espace-public", "equipements"], start=1):
-        Theme.objects.get_or_create(
-            slug=slug, defaults={"nom": slug.capitalize(), "nom_court": slug, "famille": "axe", "ordre": number}
-        )
     return {theme.slug: theme for theme in Theme.objects.all()}
 
 

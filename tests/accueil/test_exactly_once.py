@@ -19,9 +19,9 @@ from reseau_acv.core.models import Courriel
 from reseau_acv.core.outbox import outbox_flush
 from reseau_acv.core.visibility import Visibilite
 from tests.factories.comptes import ChefDeProjetFactory, PartenaireFactory
-from tests.helpers import celery_worker, wait_until
+from tests.helpers import celery_worker, real_broker, wait_until
 
-from .conftest import NOW, broker, make_ressource
+from .conftest import NOW, make_ressource
 
 # Per run of one batch (two visibility levels present): savepoint, lock, re-check, preferences
 # (+2 prefetches), missions, last digests, one fetch per section and level (5 sections x 2 levels,
@@ -127,7 +127,7 @@ def test_with_the_broker_down_digests_wait_in_the_outbox_then_leave_once():
     flush sends each of them, and none twice."""
     members = _members(2)
 
-    with broker("redis://127.0.0.1:1/0"):  # nothing listens there
+    with real_broker("redis://127.0.0.1:1/0"):  # nothing listens there
         result = services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW)
 
     assert result.sent == 2
@@ -168,7 +168,7 @@ def test_digest_through_a_real_celery_worker_and_redis_is_sent_once():
 
     period = period_for(Frequence.HEBDOMADAIRE, timezone.now())
     members = _members(4, publie_le=period.start + timedelta(days=1))
-    with celery_worker(), broker():
+    with celery_worker(), real_broker():
         digest_send_task.apply_async(kwargs={"frequence": Frequence.HEBDOMADAIRE})
         digest_send_task.apply_async(kwargs={"frequence": Frequence.HEBDOMADAIRE})
         sent = wait_until(

@@ -54,13 +54,7 @@ def pdf(upload):
 
 @pytest.fixture
 def themes(db):
-    """Three themes (seeded by a migration, re-created if a transactional test flushed them)."""
+    """Three seeded themes: housing, commerce, mobility (tests/conftest.py re-seeds them after a flush)."""
     from reseau_acv.core.models import Theme
 
-    specs = [("habitat", "Habitat", 1), ("commerce", "Commerce", 2), ("mobilite", "Mobilité", 3)]
-    return [
-        Theme.objects.get_or_create(
-            slug=slug, defaults={"nom": f"{nom} (test)", "nom_court": nom, "famille": "axe", "ordre": ordre}
-        )[0]
-        for slug, nom, ordre in specs
-    ]
+    return list(Theme.objects.filter(slug__in=["habitat", "commerce", "mobilite"]).order_by("ordre"))
