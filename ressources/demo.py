@@ -340,3 +340,20 @@ def seed_ressources(users: dict) -> None:
     first = Question.objects.order_by("pk").first()
     if first is not None:
         services.question_set_pinned(actor=staff, question=first, epinglee=True)
+
+
+def backdate_publications() -> int:
+    """Demo history: documents dated in the past were published then, not on the day the demo
+    ran (the meetings' materials included, hence a separate step after their seeding)."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    changed = []
+    for ressource in Ressource.objects.filter(date_document__isnull=False, publie_le__isnull=False):
+        when = timezone.make_aware(datetime.combine(ressource.date_document, time(10)))
+        if when < ressource.publie_le:
+            ressource.publie_le = when
+            changed.append(ressource)
+    Ressource.objects.bulk_update(changed, ["publie_le"])
+    return len(changed)

@@ -6,7 +6,7 @@ from panorama.demo import seed_panorama
 from rencontres.demo import seed_rencontres
 from reseau_acv.accueil.demo import seed_accueil
 from reseau_acv.comptes.demo import ACCOUNTS, DEMO_PASSWORD, seed_accounts
-from ressources.demo import seed_ressources
+from ressources.demo import backdate_publications, seed_ressources
 from villes.demo import seed_villes
 
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         seed_villes(users)
         seed_ressources(users)
         seed_rencontres(users)
+        backdate_publications()
         seed_panorama(users)
         seed_accueil(users)
         self.stdout.write(
