@@ -7,9 +7,12 @@ DEBUG = False
 SECRET_KEY = "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105 (tests only)
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/reseau_acv")}
 # Each parallel test process (pytest-xdist: gw0, gw1…) gets its own Redis database, since
-# tests clear the cache (FLUSHDB) between them.
+# tests clear the cache (FLUSHDB) between them. ``TEST_SLOT`` (0–7) lets several checkouts run
+# their suites side by side on one machine: each slot takes two other Redis databases and its
+# own Celery queues (give each checkout its own ``DATABASE_URL`` name too).
 _XDIST_INDEX = int(env.str("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw") or 0)
-REDIS_URL = env.str("REDIS_URL", default=f"redis://127.0.0.1:6379/{15 - _XDIST_INDEX % 8}")
+_TEST_SLOT = env.int("TEST_SLOT", default=0)
+REDIS_URL = env.str("REDIS_URL", default=f"redis://127.0.0.1:6379/{15 - (_TEST_SLOT * 2 + _XDIST_INDEX % 2) % 16}")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL
 # Tasks run inline in tests, after the commit that queues them; the worker tests start a real worker.
@@ -30,4 +33,4 @@ if env.str("CELERY_WORKER_MODE", default="") == "real":
     CELERY_TASK_ALWAYS_EAGER = False
 # Parallel test processes (pytest-xdist) each have their own database: each gets its own queue
 # too, so that a real worker started by one never runs the tasks of another.
-CELERY_TASK_DEFAULT_QUEUE = "tests-" + env.str("PYTEST_XDIST_WORKER", default="main")
+CELERY_TASK_DEFAULT_QUEUE = f"tests-{_TEST_SLOT}-" + env.str("PYTEST_XDIST_WORKER", default="main")
