@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from reseau_acv.core.permissions import is_equipe
 from reseau_acv.core.visibility import Visibilite
 
 from . import services
@@ -38,7 +39,7 @@ SUMMARIES = {
 def seed_panorama(users: dict) -> None:
     services.sources_import()
     services.regles_seed_defaults()
-    equipe = next(u for u in users.values() if u.is_equipe)
+    equipe = next(u for u in users.values() if is_equipe(u))
     for nom, filename, departements in DEMO_SOURCES:
         source, _created = Source.objects.update_or_create(
             nom=nom, defaults={"url_flux": str(FEEDS / filename), "departements": departements, "actif": True}

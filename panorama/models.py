@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme, TimeStampedModel
+from reseau_acv.core.permissions import is_equipe
 from reseau_acv.core.visibility import ORDER, Visibilite, VisibleQuerySet, visibilite_field
 from villes.models import Programme, Ville
 
@@ -72,7 +73,7 @@ class ArticleQuerySet(VisibleQuerySet):
 
     def visible_to(self, user):
         """Staff see every article (queue included); others see kept articles of their level."""
-        if user is not None and user.is_authenticated and user.is_active and user.is_equipe:
+        if is_equipe(user):
             return self.all()
         return self.kept().with_level_for(user)
 
@@ -214,7 +215,7 @@ class EditionQuerySet(VisibleQuerySet):
         return self.filter(statut=Edition.Statut.PUBLIEE)
 
     def visible_to(self, user):
-        if user is not None and user.is_authenticated and user.is_active and user.is_equipe:
+        if is_equipe(user):
             return self.all()
         return self.published().with_level_for(user)
 

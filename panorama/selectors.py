@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from reseau_acv.core.models import Theme
+from reseau_acv.core.permissions import is_equipe
 from reseau_acv.core.visibility import levels_for
 from villes.models import Ville
 
@@ -170,7 +171,7 @@ def sources_health() -> QuerySet[Source]:
 def dashboard_panel(*, user) -> dict:
     """The dashboard's press panel: the latest references, and for staff what awaits them."""
     data = {"articles": list(articles_panorama(user=user)[:5])}
-    if user.is_authenticated and user.is_equipe:
+    if is_equipe(user):
         data["queue"] = ArticlePresse.objects.queue().count()
         data["failing"] = Source.objects.filter(actif=True, echecs_consecutifs__gt=0).count()
     return data

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from reseau_acv.comptes.models import User
 from reseau_acv.core.models import Theme
 from reseau_acv.core.outbox import outbox_record, render_email
+from reseau_acv.core.permissions import require_equipe
 from villes.models import Programme, Ville
 
 from .dedup import StoryIndex, canonical_url
@@ -50,9 +51,7 @@ STORY_WINDOW = timedelta(days=3)
 SUMMARY_MAX = 5000
 
 
-def _require_equipe(actor) -> None:
-    if actor is None or not actor.is_authenticated or not actor.is_equipe:
-        raise PermissionDenied
+_require_equipe = require_equipe
 
 
 # --- Sources -----------------------------------------------------------------------------------

@@ -16,16 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme, TimeStampedModel
+from reseau_acv.core.permissions import is_equipe
 from reseau_acv.core.visibility import Visibilite, VisibleQuerySet, levels_for, visibilite_field
-
-
-def _is_equipe(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active and user.is_equipe)
 
 
 class RencontreQuerySet(VisibleQuerySet):
     def visible_to(self, user):
-        if _is_equipe(user):
+        if is_equipe(user):
             return self.all()
         return self.filter(visibilite__in=levels_for(user)).exclude(statut=Rencontre.Statut.BROUILLON)
 

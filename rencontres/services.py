@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from reseau_acv.comptes.models import User
 from reseau_acv.core.markdown import markdown_to_text
 from reseau_acv.core.outbox import Attachment, Outgoing, outbox_record, outbox_record_many, render_email
+from reseau_acv.core.permissions import may_animate
 from ressources import services as ressources_services
 from ressources.models import Ressource
 
 from . import ical
 from .models import FluxCalendrier, Inscription, PointOrdreDuJour, Rencontre, hash_feed_token
-from .permissions import can_manage_rencontres
 
 # Fields whose change is announced to the registered members.
 ANNOUNCED_FIELDS = ("debut", "fin", "format", "ville", "adresse", "lien_visio")
@@ -68,7 +68,7 @@ def invitation_audience(rencontre: Rencontre) -> QuerySet:
 
 
 def _require_staff(actor) -> None:
-    if not can_manage_rencontres(actor):
+    if not may_animate(actor):
         raise PermissionDenied
 
 

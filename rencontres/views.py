@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reseau_acv.core.permissions import equipe_required
+from reseau_acv.core.permissions import equipe_required, may_animate
 from reseau_acv.core.views import get_visible_or_404
 
 from . import ical, selectors, services
 from .filters import RencontreFilter
 from .forms import MateriauForm, PointsFormSet, PresenceForm, RencontreForm, points_data
 from .models import Rencontre
-from .permissions import can_manage_rencontres, can_see_video_link
+from .permissions import can_see_video_link
 
 
 def rencontre_list(request):
@@ -33,7 +33,7 @@ def rencontre_list(request):
 
 def rencontre_detail(request, pk: int):
     rencontre = get_visible_or_404(selectors.rencontre_detail_queryset(user=request.user), request.user, pk=pk)
-    staff = can_manage_rencontres(request.user)
+    staff = may_animate(request.user)
     context = {
         "rencontre": rencontre,
         "montrer_lien": can_see_video_link(request.user, rencontre, est_inscrit=rencontre.est_inscrit),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
+from reseau_acv.core.permissions import is_equipe
 from reseau_acv.core.visibility import Visibilite
 from villes.models import Programme, Ville
 
@@ -63,7 +64,7 @@ class RessourceFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if not (user is not None and user.is_authenticated and (user.is_superuser or user.is_equipe)):
+        if not is_equipe(user):
             del self.filters["visibilite"]
         # Towns offered: the network's, and those of resources this visitor may see (a town whose
         # only resources are above the visitor's level must not reveal they exist).

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme, TimeStampedModel
+from reseau_acv.core.permissions import is_equipe, is_member
 from reseau_acv.core.visibility import VisibleQuerySet, levels_for, visibilite_field
 
 
@@ -28,15 +29,6 @@ class Statut(models.TextChoices):
     MASQUE = "masque", _("Masqué")
 
 
-def _is_equipe(user) -> bool:
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and user.is_active
-        and (user.is_superuser or user.is_equipe)
-    )
-
-
 class ModeratedQuerySet(VisibleQuerySet):
     """Published content of a level the user may see, plus the user's own; staff see all."""
 
@@ -44,10 +36,10 @@ class ModeratedQuerySet(VisibleQuerySet):
         return self.filter(statut=Statut.PUBLIE)
 
     def visible_to(self, user):
-        if _is_equipe(user):
+        if is_equipe(user):
             return self.all()
         rule = Q(statut=Statut.PUBLIE, visibilite__in=levels_for(user))
-        if user is not None and getattr(user, "is_authenticated", False) and user.is_active:
+        if is_member(user):
             rule |= Q(auteur=user)
         return self.filter(rule)
 
@@ -271,10 +263,10 @@ class MessageQuerySet(models.QuerySet):
             | Q(ressource__in=Ressource.objects.visible_to(user))
             | Q(retour__in=RetourExperience.objects.visible_to(user))
         )
-        if _is_equipe(user):
+        if is_equipe(user):
             return self.filter(parents)
         shown = Q(masque=False)
-        if user is not None and getattr(user, "is_authenticated", False):
+        if is_member(user):
             shown |= Q(auteur=user)
         return self.filter(parents).filter(shown)
 

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
+from reseau_acv.core.permissions import is_chef_de_projet, is_member, may_moderate
+
 from .models import Message, Question, Statut
-
-
-def is_member(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def can_moderate(user) -> bool:
-    return is_member(user) and (user.is_superuser or user.is_equipe)
 
 
 def can_contribute(user) -> bool:
     """Project leads and staff share resources, experience sheets and questions."""
-    return is_member(user) and (user.is_chef_de_projet or can_moderate(user))
+    return is_chef_de_projet(user) or may_moderate(user)
 
 
 def can_edit(user, obj) -> bool:
     """A lead edits their own contributions; staff edit everything."""
-    if can_moderate(user):
+    if may_moderate(user):
         return True
     return can_contribute(user) and obj.auteur_id == user.pk
 
@@ -33,7 +27,7 @@ def can_comment(user, fil) -> bool:
 
 
 def can_accept_answer(user, question: Question) -> bool:
-    return is_member(user) and (question.auteur_id == user.pk or can_moderate(user))
+    return is_member(user) and (question.auteur_id == user.pk or may_moderate(user))
 
 
 def can_report(user, message: Message) -> bool:

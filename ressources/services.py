@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from reseau_acv.core.outbox import outbox_record, render_email
+from reseau_acv.core.permissions import may_moderate
 
 from . import permissions
 from .models import ActeModeration, FichierVersion, Message, Question, Ressource, RetourExperience, Signalement, Statut
@@ -87,7 +88,7 @@ def _record(*, actor, action: str, obj, motif: str = "") -> ActeModeration:
 
 
 def _initial_status(*, actor, submit: bool) -> str:
-    if permissions.can_moderate(actor):
+    if may_moderate(actor):
         return Statut.PUBLIE if submit else Statut.BROUILLON
     return Statut.PROPOSE if submit else Statut.BROUILLON
 
@@ -268,7 +269,7 @@ def retour_update(
 
 
 def _require_moderator(actor) -> None:
-    if not permissions.can_moderate(actor):
+    if not may_moderate(actor):
         raise PermissionDenied
 
 

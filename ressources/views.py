@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reseau_acv.core.permissions import equipe_required
+from reseau_acv.core.permissions import equipe_required, may_moderate
 from reseau_acv.core.views import get_visible_or_404
 
 from . import permissions, selectors, services
@@ -99,7 +99,7 @@ def ressource_detail(request, slug: str):
         "motif_form": MotifForm(),
         "can_edit": permissions.can_edit(user, ressource),
         "can_comment": permissions.can_comment(user, ressource),
-        "can_moderate": permissions.can_moderate(user),
+        "can_moderate": may_moderate(user),
         "kind": "ressource",
     }
     return render(request, "ressources/ressource_detail.html", context)
@@ -231,7 +231,7 @@ def retour_detail(request, slug: str):
         "motif_form": MotifForm(),
         "can_edit": permissions.can_edit(user, retour),
         "can_comment": permissions.can_comment(user, retour),
-        "can_moderate": permissions.can_moderate(user),
+        "can_moderate": may_moderate(user),
         "kind": "retour",
     }
     return render(request, "ressources/retourexperience_detail.html", context)
@@ -306,7 +306,7 @@ def question_detail(request, slug: str):
         "motif_form": MotifForm(),
         "can_comment": permissions.can_comment(user, question),
         "can_accept": permissions.can_accept_answer(user, question),
-        "can_moderate": permissions.can_moderate(user),
+        "can_moderate": may_moderate(user),
         "kind": "question",
     }
     return render(request, "ressources/question_detail.html", context)

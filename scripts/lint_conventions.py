@@ -3,7 +3,9 @@
 - no `.objects.get(` in views: fetch through a scoped QuerySet;
 - no bare `.delay(` outside tests: use `delay_on_commit` or the outbox;
 - no `os.environ` outside settings, manage.py and the WSGI/ASGI/Celery entry points;
-- no naive `datetime.now(` or `datetime.utcnow(`.
+- no naive `datetime.now(` or `datetime.utcnow(`;
+- « is this member staff? » is asked of `reseau_acv/core/permissions.py` only (`is_equipe(user)`,
+  `may_moderate`, `may_animate`; `viewer_is_equipe` in templates), never as `user.is_equipe`.
 """
 
 import re
@@ -31,13 +33,20 @@ RULES = [
         "read the environment in settings only",
     ),
     (re.compile(r"datetime\.(now|utcnow)\(\s*\)"), lambda p: True, "naive datetime: use django.utils.timezone.now()"),
+    (
+        re.compile(r"\.is_equipe\b"),
+        lambda p: str(p) not in STAFF_FACTS and not str(p).startswith(("tests/", "scripts/")),
+        "ask reseau_acv.core.permissions (is_equipe, may_moderate, may_animate; viewer_is_equipe in templates)",
+    ),
 ]
+# The role fact lives on the user model; the one predicate that reads it is in core.
+STAFF_FACTS = {"reseau_acv/comptes/models.py", "reseau_acv/core/permissions.py"}
 
 
-def main() -> int:
+def main(root: Path = ROOT) -> int:
     problems = []
-    for path in ROOT.rglob("*.py"):
-        rel = path.relative_to(ROOT)
+    for path in [*root.rglob("*.py"), *root.glob("templates/**/*.html")]:
+        rel = path.relative_to(root)
         if SKIP_DIRS & set(rel.parts):
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -52,4 +61,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT))

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from reseau_acv.comptes.models import Invitation, Organisation, Role, User
 from reseau_acv.comptes.services import invitation_create
+from reseau_acv.core.permissions import is_equipe
 
 from .models import Mission, Programme, Ville
 
@@ -255,7 +256,7 @@ def invitation_create_with_missions(
     message: str = "",
 ) -> Invitation:
     """Invite a member; for a lead, plan their missions on the chosen towns."""
-    if not actor.is_equipe:
+    if not is_equipe(actor):
         raise PermissionDenied
     with transaction.atomic():
         invitation = invitation_create(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from panorama.selectors import dashboard_panel as panorama_dashboard_panel
 from rencontres.selectors import rencontres_upcoming
+from reseau_acv.core.permissions import is_equipe
 from villes.selectors import user_villes
 
 from .models import Preferences
@@ -38,7 +39,7 @@ def preferences_panel(user) -> Panel | None:
 
 def equipe_panel(user) -> Panel | None:
     """Staff only: what waits in the queues, and the animation dashboard."""
-    if not user.is_equipe:
+    if not is_equipe(user):
         return None
     return Panel("a-traiter", "À traiter", "accueil/includes/_panel_equipe.html", {"queues": staff_queues(user=user)})
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from reseau_acv.core.outbox import outbox_record, render_email
+from reseau_acv.core.permissions import is_equipe
 
 from .models import Invitation, Organisation, User, hash_token
 
@@ -46,7 +47,7 @@ def invitation_create(
     message: str = "",
 ) -> Invitation:
     """Invite ``email``: store the invitation and record its e-mail in the outbox."""
-    if not actor.is_equipe:
+    if not is_equipe(actor):
         raise PermissionDenied
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -149,7 +150,7 @@ def photo_normalise(upload) -> ContentFile:
 
 def profile_update(*, actor: User, user: User, data: dict, photo=None, remove_photo: bool = False) -> User:
     """Update a member's profile; a member edits their own, staff edit anyone's."""
-    if actor.pk != user.pk and not actor.is_equipe:
+    if actor.pk != user.pk and not is_equipe(actor):
         raise PermissionDenied
     fields = ["first_name", "last_name", "fonction", "telephone", "consentement_annuaire", "organisation"]
     with transaction.atomic():

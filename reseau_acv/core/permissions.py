@@ -1,11 +1,50 @@
-"""View guards shared by every app: "not allowed" answers like "not found"."""
+"""Who a member is, decided once: the predicates every app, view, service and template calls.
+
+« Is this member staff? » and « may they moderate? » have one answer each, here. Apps keep their
+own ``can_<verb>_<entity>`` rules in their ``permissions.py``, built on these predicates; what a
+member may *see* is each model's ``visible_to(user)``.
+
+Core imports no app: the predicates read the role facts the user model carries
+(``is_equipe``, ``is_chef_de_projet``, ``is_partenaire``).
+"""
 
 from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+
+
+def is_member(user) -> bool:
+    """Signed in with an active account (any role)."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_equipe(user) -> bool:
+    """A member of the animation team (Villes au Carré), or the technical administrator."""
+    return is_member(user) and bool(user.is_superuser or user.is_equipe)
+
+
+def is_chef_de_projet(user) -> bool:
+    """A project lead of an ACV town or a PVD commune."""
+    return is_member(user) and bool(user.is_chef_de_projet)
+
+
+def may_moderate(user) -> bool:
+    """Publish, send back, hide and pin members' contributions; sort the press."""
+    return is_equipe(user)
+
+
+def may_animate(user) -> bool:
+    """Create meetings, compose press editions, invite members, read the animation figures."""
+    return is_equipe(user)
+
+
+def require_equipe(actor) -> None:
+    """For services: refuse an actor who is not staff."""
+    if not is_equipe(actor):
+        raise PermissionDenied
 
 
 def equipe_required(view):
@@ -14,8 +53,11 @@ def equipe_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
+            # Imported here: this module is read while models load (visibility), before auth's views can be.
+            from django.contrib.auth.views import redirect_to_login
+
             return redirect_to_login(request.get_full_path())
-        if not request.user.is_equipe:
+        if not is_equipe(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 

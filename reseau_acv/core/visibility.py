@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .permissions import is_equipe, is_member
+
 
 class Visibilite(models.TextChoices):
     PUBLIC = "public", _("Public")
@@ -28,9 +30,9 @@ ORDER: tuple[str, ...] = (
 
 def max_level_for(user) -> str:
     """The highest visibility level ``user`` may see (anonymous → ``public``)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_member(user):
         return Visibilite.PUBLIC
-    if user.is_superuser or user.is_equipe:
+    if is_equipe(user):
         return Visibilite.EQUIPE
     if user.is_chef_de_projet:
         return Visibilite.RESEAU

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
+from reseau_acv.core.permissions import is_equipe
 from ressources.models import Question, Ressource, RetourExperience, Signalement
 from villes.models import Ville
 
@@ -167,7 +168,7 @@ register_staff_queue(
 
 def ressources_panel(user) -> Panel | None:
     """Leads: what is new in the network on their themes. Partners: what is open to them."""
-    if user.is_equipe:
+    if is_equipe(user):
         return None
     queryset = Ressource.objects.visible_to(user).published().order_by("-publie_le")
     if user.is_chef_de_projet:
