@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +15,7 @@ from django.utils.text import slugify
 
 from reseau_acv.comptes.models import Invitation, Organisation, Role, User
 from reseau_acv.comptes.services import invitation_create
+from reseau_acv.core.csvimport import CsvImportError, CsvProblem, csv_read
 from reseau_acv.core.permissions import is_equipe
 
 from .models import Mission, Programme, Ville
@@ -43,12 +43,12 @@ PROGRAMMES = {
 }
 
 
-class ReferenceImportError(Exception):
+class ReferenceImportError(CsvImportError):
     """A bad row: nothing was imported. ``str()`` names the file, the line and the reason."""
 
-    def __init__(self, filename: str, line: int, reason: str):
+    def __init__(self, filename: str, line: int | None, reason: str):
         self.filename, self.line, self.reason = filename, line, reason
-        super().__init__(f"{filename}, ligne {line} : {reason}")
+        super().__init__([CsvProblem(filename, line, reason)])
 
 
 @dataclass
@@ -58,11 +58,15 @@ class ImportReport:
     by_programme: dict[str, int] = field(default_factory=dict)
 
 
-def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        # Line numbers as a spreadsheet shows them: the header is line 1.
-        return [(reader.line_num, row) for row in reader]
+def _read(
+    path: Path, *, required: tuple[str, ...] = (), unique_by: tuple[str, ...] = ()
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a reference file with their line numbers (the header is line 1), or raise."""
+    if not path.exists():
+        raise ReferenceImportError(path.name, None, f"fichier introuvable dans {path.parent}")
+    table = csv_read(path, required=required, unique_by=unique_by)
+    table.raise_if_problems()
+    return table.rows
 
 
 def _required(row: dict, key: str, filename: str, line: int) -> str:
@@ -102,111 +106,156 @@ def _coord(value: str, key: str, low: float, high: float, filename: str, line: i
     return number
 
 
+ACV_COLUMNS = ("name", "insee_code", "departement_code", "departement_name", "in_network_2020")
+PVD_COLUMNS = ("name", "insee_code", "departement_code", "departement_name", "siren_epci", "epci_2021")
+COORD_COLUMNS = ("insee_code", "latitude", "longitude")
+APPUI_COLUMNS = ("name", "insee_code", "departement_code", "departement_name", "region_name")
+
+
+class _Problems:
+    """Collects every problem of every file, so that one run reports them all."""
+
+    def __init__(self) -> None:
+        self.problems: list[CsvProblem] = []
+
+    def rows(self, path: Path, required: tuple[str, ...]):
+        try:
+            table = csv_read(path, required=required, unique_by=("insee_code",)) if path.exists() else None
+        except CsvImportError as error:
+            self.problems += error.problems
+            return []
+        if table is None:
+            self.problems.append(CsvProblem(path.name, None, f"fichier introuvable dans {path.parent}"))
+            return []
+        self.problems += table.problems
+        return table.rows
+
+    def check(self, parse, *args):
+        """``parse(*args)``, or None after recording the problem it raised."""
+        try:
+            return parse(*args)
+        except CsvImportError as error:
+            self.problems += error.problems
+            return None
+
+
+def _acv_row(row: dict, name: str, line: int) -> tuple[str, dict]:
+    code = _insee(row, name, line)
+    network = _required(row, "in_network_2020", name, line).lower()
+    if network not in {"true", "false"}:
+        raise ReferenceImportError(name, line, f"« in_network_2020 » doit valoir true ou false, pas « {network} »")
+    return code, {
+        "nom": _required(row, "name", name, line),
+        "departement_code": _required(row, "departement_code", name, line),
+        "departement_nom": _required(row, "departement_name", name, line),
+        "population": _int(row.get("population", ""), "population", name, line),
+        "population_annee": _int(row.get("population_year", ""), "population_year", name, line),
+        "latitude": _coord(row.get("latitude", ""), "latitude", 41, 52, name, line),
+        "longitude": _coord(row.get("longitude", ""), "longitude", -6, 10, name, line),
+        "coordonnees_source": "ANCT (point du chef-lieu)",
+        "epci_nom": row.get("epci", "").strip(),
+        "reseau_regional": network == "true",
+        "source": row.get("source", "").strip(),
+        "programmes": {"acv"},
+    }
+
+
+def _coord_row(row: dict, name: str, line: int) -> tuple[str, tuple]:
+    return _insee(row, name, line), (
+        _coord(row.get("latitude", ""), "latitude", 41, 52, name, line),
+        _coord(row.get("longitude", ""), "longitude", -6, 10, name, line),
+        row.get("source", "").strip(),
+    )
+
+
+def _pvd_row(row: dict, name: str, line: int, coords: dict) -> tuple[str, dict]:
+    code = _insee(row, name, line)
+    lat, lon, coord_source = coords.get(code, (None, None, ""))
+    siren = row.get("siren_epci", "").strip()
+    if siren and not re.fullmatch(r"[0-9]{9}", siren):
+        raise ReferenceImportError(name, line, f"SIREN d'intercommunalité invalide « {siren} » (9 chiffres attendus)")
+    return code, {
+        "nom": _required(row, "name", name, line),
+        "departement_code": _required(row, "departement_code", name, line),
+        "departement_nom": _required(row, "departement_name", name, line),
+        "population": _int(row.get("population_as_given", ""), "population_as_given", name, line),
+        "latitude": lat,
+        "longitude": lon,
+        "coordonnees_source": coord_source,
+        "epci_nom": row.get("epci_2021", "").strip(),
+        "epci_siren": siren,
+        "pvd_groupe": row.get("id_pvd", "").strip(),
+        "source": row.get("source", "").strip(),
+        "programmes": {"pvd"},
+    }
+
+
+def _appui_row(row: dict, name: str, line: int) -> tuple[str, dict]:
+    return _insee(row, name, line), {
+        "nom": _required(row, "name", name, line),
+        "departement_code": _required(row, "departement_code", name, line),
+        "departement_nom": _required(row, "departement_name", name, line),
+        "region": _required(row, "region_name", name, line),
+        "population": _int(row.get("population", ""), "population", name, line),
+        "population_annee": _int(row.get("population_year", ""), "population_year", name, line),
+        "latitude": _coord(row.get("latitude", ""), "latitude", 41, 52, name, line),
+        "longitude": _coord(row.get("longitude", ""), "longitude", -6, 10, name, line),
+        "coordonnees_source": "ANCT (point de carte)",
+        "epci_siren": row.get("siren_epci", "").strip(),
+        "ville_appui": True,
+        "source": row.get("source", "").strip(),
+        "programmes": {"acv"},
+    }
+
+
 def _parse_reference(directory: Path) -> dict[str, dict]:
-    """Read and validate every file; return town rows keyed by INSEE code, or raise."""
+    """Read and check every row of every file; return town rows keyed by INSEE code.
+
+    Every problem of every file is collected and raised together (:class:`CsvImportError`):
+    bad encoding, empty file, missing column, a short or long row, a duplicated row or INSEE
+    code, a bad value.
+    """
+    found = _Problems()
     towns: dict[str, dict] = {}
 
-    def add(code: str, data: dict, filename: str, line: int) -> None:
-        if code in towns and towns[code]["_file"] == filename:
-            raise ReferenceImportError(filename, line, f"code INSEE {code} en double dans le fichier")
-        merged = towns.setdefault(code, {"programmes": set(), "_file": filename})
+    def add(parsed) -> None:
+        if parsed is None:
+            return
+        code, data = parsed
+        merged = towns.setdefault(code, {"programmes": set()})
         programmes = merged["programmes"] | data.pop("programmes", set())
         merged.update({k: v for k, v in data.items() if v not in (None, "")})
         merged["programmes"] = programmes
 
     name = "acv_centre_val_de_loire.csv"
-    for line, row in _read(directory / name):
-        code = _insee(row, name, line)
-        network = _required(row, "in_network_2020", name, line).lower()
-        if network not in {"true", "false"}:
-            raise ReferenceImportError(name, line, f"« in_network_2020 » doit valoir true ou false, pas « {network} »")
-        add(
-            code,
-            {
-                "nom": _required(row, "name", name, line),
-                "departement_code": _required(row, "departement_code", name, line),
-                "departement_nom": _required(row, "departement_name", name, line),
-                "population": _int(row.get("population", ""), "population", name, line),
-                "population_annee": _int(row.get("population_year", ""), "population_year", name, line),
-                "latitude": _coord(row.get("latitude", ""), "latitude", 41, 52, name, line),
-                "longitude": _coord(row.get("longitude", ""), "longitude", -6, 10, name, line),
-                "coordonnees_source": "ANCT (point du chef-lieu)",
-                "epci_nom": row.get("epci", "").strip(),
-                "reseau_regional": network == "true",
-                "source": row.get("source", "").strip(),
-                "programmes": {"acv"},
-            },
-            name,
-            line,
-        )
+    for line, row in found.rows(directory / name, ACV_COLUMNS):
+        add(found.check(_acv_row, row, name, line))
 
-    coords_name = "pvd_coordonnees.csv"
+    name = "pvd_coordonnees.csv"
     coords = {}
-    for line, row in _read(directory / coords_name):
-        coords[_insee(row, coords_name, line)] = (
-            _coord(row.get("latitude", ""), "latitude", 41, 52, coords_name, line),
-            _coord(row.get("longitude", ""), "longitude", -6, 10, coords_name, line),
-            row.get("source", "").strip(),
-        )
+    for line, row in found.rows(directory / name, COORD_COLUMNS):
+        parsed = found.check(_coord_row, row, name, line)
+        if parsed:
+            coords[parsed[0]] = parsed[1]
 
     name = "pvd_centre_val_de_loire.csv"
-    for line, row in _read(directory / name):
-        code = _insee(row, name, line)
-        lat, lon, coord_source = coords.get(code, (None, None, ""))
-        siren = row.get("siren_epci", "").strip()
-        if siren and not re.fullmatch(r"[0-9]{9}", siren):
-            raise ReferenceImportError(name, line, f"SIREN d'intercommunalité invalide « {siren} »")
-        add(
-            code,
-            {
-                "nom": _required(row, "name", name, line),
-                "departement_code": _required(row, "departement_code", name, line),
-                "departement_nom": _required(row, "departement_name", name, line),
-                "population": _int(row.get("population_as_given", ""), "population_as_given", name, line),
-                "latitude": lat,
-                "longitude": lon,
-                "coordonnees_source": coord_source,
-                "epci_nom": row.get("epci_2021", "").strip(),
-                "epci_siren": siren,
-                "pvd_groupe": row.get("id_pvd", "").strip(),
-                "source": row.get("source", "").strip(),
-                "programmes": {"pvd"},
-            },
-            name,
-            line,
-        )
+    for line, row in found.rows(directory / name, PVD_COLUMNS):
+        add(found.check(_pvd_row, row, name, line, coords))
 
     name = "villes_appui.csv"
-    for line, row in _read(directory / name):
-        code = _insee(row, name, line)
-        add(
-            code,
-            {
-                "nom": _required(row, "name", name, line),
-                "departement_code": _required(row, "departement_code", name, line),
-                "departement_nom": _required(row, "departement_name", name, line),
-                "region": _required(row, "region_name", name, line),
-                "population": _int(row.get("population", ""), "population", name, line),
-                "population_annee": _int(row.get("population_year", ""), "population_year", name, line),
-                "latitude": _coord(row.get("latitude", ""), "latitude", 41, 52, name, line),
-                "longitude": _coord(row.get("longitude", ""), "longitude", -6, 10, name, line),
-                "coordonnees_source": "ANCT (point de carte)",
-                "epci_siren": row.get("siren_epci", "").strip(),
-                "ville_appui": True,
-                "source": row.get("source", "").strip(),
-                "programmes": {"acv"},
-            },
-            name,
-            line,
-        )
+    for line, row in found.rows(directory / name, APPUI_COLUMNS):
+        add(found.check(_appui_row, row, name, line))
+
+    if found.problems:
+        raise CsvImportError(found.problems)
     return towns
 
 
 def villes_import_reference(*, directory: Path = REFERENCE_DIR) -> ImportReport:
     """Import (or update) the programmes and towns from the reference files.
 
-    All rows are validated before anything is written; a bad row raises
-    :class:`ReferenceImportError` and leaves the database as it was. Re-running updates the
+    All rows are checked before anything is written; problems raise :class:`CsvImportError`
+    (every problem, each with its file and line) and leave the database as it was. Re-running updates the
     rows in place (keyed by INSEE code) and never duplicates.
     """
     towns = _parse_reference(directory)
@@ -218,7 +267,6 @@ def villes_import_reference(*, directory: Path = REFERENCE_DIR) -> ImportReport:
         taken = dict(Ville.objects.values_list("slug", "code_insee"))
         for code, data in sorted(towns.items()):
             wanted = set(data.pop("programmes"))
-            data.pop("_file")
             existing = Ville.objects.filter(code_insee=code).first()
             if existing is None:
                 slug = slugify(data["nom"])

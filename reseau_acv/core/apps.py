@@ -10,5 +10,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .db import install_sqlite_functions
+        from .i18n import use_french_plural_rule
+
+        use_french_plural_rule()
 
         connection_created.connect(install_sqlite_functions, dispatch_uid="core.sqlite_functions")

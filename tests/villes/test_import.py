@@ -1,8 +1,12 @@
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.helpers import ROOT
 from villes.models import Programme, Ville
 from villes.services import REFERENCE_DIR, villes_import_reference
 
@@ -58,3 +62,88 @@ def test_a_bad_row_imports_nothing_and_says_where(tmp_path):
     assert "rien n'a été importé" in str(error.value)
     assert Ville.objects.count() == 0
     assert Programme.objects.count() == 0
+
+
+def _copy_reference(tmp_path):
+    for path in REFERENCE_DIR.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+def _refused(tmp_path) -> str:
+    with pytest.raises(CommandError) as error:
+        call_command("import_villes", "--dir", str(tmp_path))
+    assert Ville.objects.count() == 0
+    return str(error.value)
+
+
+@pytest.mark.django_db
+def test_a_latin_1_file_gets_a_clear_message(tmp_path):
+    """A reference file saved in Latin-1 is refused with its name, the line and how to fix it, not a traceback."""
+    _copy_reference(tmp_path)
+    acv = tmp_path / "acv_centre_val_de_loire.csv"
+    acv.write_bytes(acv.read_text(encoding="utf-8").encode("latin-1"))
+    message = _refused(tmp_path)
+    assert "UnicodeDecodeError" not in message
+    assert "acv_centre_val_de_loire.csv, ligne 4 : le fichier n'est pas encodé en UTF-8" in message  # « Métropole »
+    assert "CSV UTF-8" in message
+
+
+@pytest.mark.django_db
+def test_an_empty_acv_file_is_an_error(tmp_path):
+    """An empty ACV file stops the import (non-zero exit) instead of importing the rest."""
+    _copy_reference(tmp_path)
+    (tmp_path / "acv_centre_val_de_loire.csv").write_text("")
+    assert "acv_centre_val_de_loire.csv : le fichier est vide" in _refused(tmp_path)
+
+
+@pytest.mark.django_db
+def test_a_header_without_rows_is_an_error(tmp_path):
+    """An ACV file that has only its header is refused too."""
+    _copy_reference(tmp_path)
+    acv = tmp_path / "acv_centre_val_de_loire.csv"
+    acv.write_text(acv.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    assert "acv_centre_val_de_loire.csv, ligne 1 : aucune ligne de données après l'en-tête" in _refused(tmp_path)
+
+
+@pytest.mark.django_db
+def test_duplicated_rows_are_errors_and_every_problem_is_listed(tmp_path):
+    """A repeated row, a repeated INSEE code and a bad value are all listed at once, each with file and line."""
+    _copy_reference(tmp_path)
+    pvd = tmp_path / "pvd_centre_val_de_loire.csv"
+    lines = pvd.read_text(encoding="utf-8").splitlines()
+    lines.append(lines[1])  # Les Aix-d'Angillon again, identical: line 101
+    lines.append(lines[2].replace("Aubigny-sur-Nère", "Aubigny"))  # same INSEE code, line 102
+    lines[3] = lines[3].replace(",241800374,", ",2418,")  # a SIREN too short, line 4
+    pvd.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    message = _refused(tmp_path)
+    assert message.splitlines()[0] == "Import annulé, rien n'a été importé : 3 erreurs."
+    assert "pvd_centre_val_de_loire.csv, ligne 4 : SIREN d'intercommunalité invalide « 2418 »" in message
+    assert "pvd_centre_val_de_loire.csv, ligne 101 : ligne identique à la ligne 2" in message
+    assert "pvd_centre_val_de_loire.csv, ligne 102 : insee_code « 18015 » déjà présent ligne 3" in message
+
+
+@pytest.mark.django_db
+def test_a_missing_column_is_named(tmp_path):
+    """A file whose header lacks a needed column says which one."""
+    _copy_reference(tmp_path)
+    appui = tmp_path / "villes_appui.csv"
+    appui.write_text(appui.read_text(encoding="utf-8").replace("region_name", "region"), encoding="utf-8")
+    assert "villes_appui.csv, ligne 1 : colonne manquante dans l'en-tête : « region_name »" in _refused(tmp_path)
+
+
+def test_the_command_exits_with_an_error_status_and_no_traceback(tmp_path):
+    """Run as staff run it: exit status 1, the message on stderr, no Python traceback."""
+    _copy_reference(tmp_path)
+    (tmp_path / "acv_centre_val_de_loire.csv").write_bytes("name\nChâteauroux\n".encode("latin-1"))
+    result = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, "manage.py", "import_villes", "--dir", str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "reseau_acv.settings.test"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "acv_centre_val_de_loire.csv, ligne 2 : le fichier n'est pas encodé en UTF-8" in result.stderr
