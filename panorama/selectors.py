@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from reseau_acv.comptes.models import User
 from reseau_acv.core.models import Theme
 from reseau_acv.core.permissions import is_equipe
 from reseau_acv.core.visibility import levels_for
 from villes.models import Ville
 
+from .matching import compile_motif, normalise
 from .models import ArticlePresse, Edition, Parution, Source
 
 
@@ -110,10 +114,31 @@ def group_articles(articles: list[ArticlePresse]) -> list[TownGroup]:
     return result
 
 
+def edition_candidates(*, edition: Edition) -> QuerySet[ArticlePresse]:
+    """The kept articles of the edition's period, at its visibility level or below."""
+    start = timezone.make_aware(datetime.combine(edition.debut, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(edition.fin + timedelta(days=1), datetime.min.time()))
+    return ArticlePresse.objects.kept().filter(
+        publie_le__gte=start, publie_le__lt=end, visibilite__in=edition.article_levels()
+    )
+
+
+def edition_published(*, edition_id: int) -> Edition | None:
+    return Edition.objects.filter(pk=edition_id, statut=Edition.Statut.PUBLIEE).first()
+
+
+def edition_recipients(*, edition: Edition) -> QuerySet[User]:
+    """Subscribers who may see the edition, with an address."""
+    return (
+        User.objects.able_to_see(edition.visibilite)
+        .filter(abonnement_panorama__actif=True)
+        .exclude(email="")
+        .order_by("pk")
+    )
+
+
 def edition_articles(*, edition: Edition, user=None, levels: list[str] | None = None) -> list[ArticlePresse]:
     """The edition's articles (frozen when published; the period's kept articles for a draft)."""
-    from .services import edition_candidates
-
     levels = levels if levels is not None else levels_for(user)
     if edition.statut == Edition.Statut.PUBLIEE:
         queryset = edition.articles.all()
@@ -175,3 +200,72 @@ def dashboard_panel(*, user) -> dict:
         data["queue"] = ArticlePresse.objects.queue().count()
         data["failing"] = Source.objects.filter(actif=True, echecs_consecutifs__gt=0).count()
     return data
+
+
+# --- Reads for ingestion, curation and rules ---------------------------------------------------
+
+
+def sources_due(*, now: datetime | None = None) -> list[int]:
+    """Active sources with a feed whose next collection time has come (failing ones wait longer)."""
+    now = now or timezone.now()
+    return list(
+        Source.objects.filter(actif=True)
+        .exclude(url_flux="")
+        .filter(Q(prochaine_collecte_le__isnull=True) | Q(prochaine_collecte_le__lte=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def source_to_collect(*, source_id: int) -> Source | None:
+    """The source if it is active and has a feed."""
+    return Source.objects.filter(pk=source_id, actif=True).exclude(url_flux="").first()
+
+
+def source_appearance_count(*, source: Source) -> int:
+    return source.parutions.count()
+
+
+def ville_ids_by_code(*, codes: Iterable[str] | None = None) -> dict[str, int]:
+    """Towns' ids by INSEE code (all of them, or those of ``codes``)."""
+    queryset = Ville.objects.order_by()
+    if codes is not None:
+        queryset = queryset.filter(code_insee__in=list(codes))
+    return dict(queryset.values_list("code_insee", "pk"))
+
+
+def known_appearances(*, source: Source, canonical_urls: list[str], guids: list[str]) -> tuple[set[str], set[str]]:
+    """Of these links and this source's GUIDs, the ones already stored."""
+    urls = set(Parution.objects.filter(url_canonique__in=canonical_urls).values_list("url_canonique", flat=True))
+    known_guids = set(
+        Parution.objects.filter(source=source, guid__in=[g for g in guids if g]).values_list("guid", flat=True)
+    )
+    return urls, known_guids
+
+
+def appearance_exists(*, canonical_url: str) -> bool:
+    return Parution.objects.filter(url_canonique=canonical_url).exists()
+
+
+def story_fingerprints(*, start: datetime, end: datetime) -> list[tuple[int, str]]:
+    """``(id, title fingerprint)`` of the stories published between ``start`` and ``end``."""
+    return list(ArticlePresse.objects.filter(publie_le__gte=start, publie_le__lte=end).values_list("pk", "empreinte"))
+
+
+def articles_matching(*, motif: str) -> list[int]:
+    """Stored articles whose title the rule matches, newest first (database prefilter, then the rule)."""
+    words = normalise(motif).split()
+    if not words:
+        return []
+    pattern = compile_motif(motif)
+    candidates = ArticlePresse.objects.order_by("-publie_le")
+    if connection.vendor == "postgresql":
+        candidates = candidates.filter(titre__unaccent__icontains=words[0])
+    return [pk for pk, titre in candidates.values_list("pk", "titre").iterator() if pattern.search(normalise(titre))]
+
+
+def regle_preview(*, motif: str, limit: int = 20) -> tuple[int, list[ArticlePresse]]:
+    """Stored articles a rule would tag, before it is saved: (how many, the newest few)."""
+    matched = articles_matching(motif=motif)
+    sample = list(ArticlePresse.objects.filter(pk__in=matched[:limit]).order_by("-publie_le"))
+    return len(matched), sample

@@ -2,13 +2,13 @@
 
 from celery import shared_task
 
-from . import services
+from . import selectors, services
 
 
 @shared_task(name="panorama.ingest")
 def ingest_task() -> int:
     """Every 30 minutes: one task per source whose collection is due (failing ones wait longer)."""
-    due = services.sources_due()
+    due = selectors.sources_due()
     for source_id in due:
         ingest_source_task.delay_on_commit(source_id=source_id)
     return len(due)

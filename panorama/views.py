@@ -97,7 +97,7 @@ def regle_list(request):
                 messages.success(request, _("Règle enregistrée. Appliquez-la aux articles déjà collectés si besoin."))
                 return redirect("panorama:regle-list")
         else:
-            count, sample = services.regle_preview(motif=data["motif"])
+            count, sample = selectors.regle_preview(motif=data["motif"])
             preview = {"count": count, "articles": sample}
     regles = RegleMotCle.objects.select_related("theme", "programme").order_by("motif")
     return render(request, "panorama/regle_list.html", {"form": form, "preview": preview, "regles": regles})

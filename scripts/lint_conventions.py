@@ -5,7 +5,8 @@
 - no `os.environ` outside settings, manage.py and the WSGI/ASGI/Celery entry points;
 - no naive `datetime.now(` or `datetime.utcnow(`;
 - « is this member staff? » is asked of `reseau_acv/core/permissions.py` only (`is_equipe(user)`,
-  `may_moderate`, `may_animate`; `viewer_is_equipe` in templates), never as `user.is_equipe`.
+  `may_moderate`, `may_animate`; `viewer_is_equipe` in templates), never as `user.is_equipe`;
+- no service imported by a `selectors.py`: reads never call writes (no services ↔ selectors cycle).
 """
 
 import re
@@ -37,6 +38,11 @@ RULES = [
         re.compile(r"\.is_equipe\b"),
         lambda p: str(p) not in STAFF_FACTS and not str(p).startswith(("tests/", "scripts/")),
         "ask reseau_acv.core.permissions (is_equipe, may_moderate, may_animate; viewer_is_equipe in templates)",
+    ),
+    (
+        re.compile(r"^\s*(from\s+\S*services\S*\s+import|from\s+\S+\s+import\s+.*\bservices\b|import\s+\S*services)"),
+        lambda p: p.name == "selectors.py",
+        "selectors read and import no service (the dependency runs services -> selectors)",
     ),
 ]
 # The role fact lives on the user model; the one predicate that reads it is in core.

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from panorama import services
+from panorama import selectors, services
 from panorama.fetch import FetchError, fetch
 from panorama.models import ArticlePresse, Parution, Source
 from panorama.tasks import ingest_task
@@ -87,7 +87,7 @@ def test_failing_source_is_retried_less_often(feed_server, villes):
         source.refresh_from_db()
         waits.append((source.prochaine_collecte_le - source.derniere_collecte_le).total_seconds() / 60)
     assert waits == [30, 60, 120]
-    assert source.pk not in services.sources_due()
+    assert source.pk not in selectors.sources_due()
     Source.objects.filter(pk=source.pk).update(url_flux=f"{feed_server}/rss")
     services.ingest_source(source_id=source.pk, force=True)
     source.refresh_from_db()

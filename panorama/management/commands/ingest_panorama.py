@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from panorama import services
+from panorama import selectors, services
 from panorama.models import Source
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         elif options["toutes"]:
             ids = list(Source.objects.filter(actif=True).exclude(url_flux="").values_list("pk", flat=True))
         else:
-            ids = services.sources_due()
+            ids = selectors.sources_due()
         for source_id in ids:
             report = services.ingest_source(source_id=source_id, force=bool(options["toutes"] or options["source"]))
             line = (

@@ -1,0 +1,72 @@
+"""Curation: staff keep or discard what the feeds brought; members suggest paywalled articles."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reseau_acv.comptes.models import User
+from reseau_acv.core.models import Theme
+from reseau_acv.core.permissions import is_member
+from villes.models import Ville
+
+from .. import selectors
+from ..dedup import canonical_url
+from ..matching import title_fingerprint
+from ..models import ArticlePresse, Parution, Source
+from ..permissions import can_curate, require
+from .tagging import article_tag, tags_apply
+
+
+def article_review(
+    *,
+    actor: User,
+    article: ArticlePresse,
+    keep: bool,
+    villes: list[Ville],
+    themes: list[Theme],
+    resume: str,
+    visibilite: str,
+) -> ArticlePresse:
+    """Keep or discard an article, with the towns, themes and the team's own summary."""
+    require(can_curate(actor))
+    with transaction.atomic():
+        article = ArticlePresse.objects.select_for_update().get(pk=article.pk)
+        article.statut = ArticlePresse.Statut.RETENU if keep else ArticlePresse.Statut.ECARTE
+        article.resume = resume.strip()
+        article.visibilite = visibilite
+        article.trie_par = actor
+        article.trie_le = timezone.now()
+        article.save(update_fields=["statut", "resume", "visibilite", "trie_par", "trie_le", "modifie_le"])
+        article.villes.set(villes)
+        article.themes.set(themes)
+    return article
+
+
+def article_suggest(*, actor: User, titre: str, source: Source, publie_le: date, url: str) -> ArticlePresse:
+    """A member adds an article by hand (paywalled press): it enters the curation queue."""
+    if not is_member(actor):
+        raise PermissionDenied
+    canon = canonical_url(url)
+    with transaction.atomic():
+        if selectors.appearance_exists(canonical_url=canon):
+            raise ValidationError(_("Cet article est déjà dans le panorama."), code="duplicate")
+        moment = timezone.make_aware(datetime.combine(publie_le, datetime.min.time()).replace(hour=12))
+        tags = article_tag(titre=titre, departements=source.departements_list)
+        article = ArticlePresse.objects.create(
+            titre=titre.strip()[:500],
+            empreinte=title_fingerprint(titre),
+            publie_le=moment,
+            statut=ArticlePresse.Statut.A_TRIER,
+            motifs=[*tags.motifs, {"type": "suggestion", "texte": str(actor), "raison": _("proposé par un membre")}],
+            propose_par=actor,
+        )
+        tags_apply(article=article, tags=tags, ville_ids=selectors.ville_ids_by_code(codes=tags.villes))
+        Parution.objects.create(
+            article=article, source=source, url=url, url_canonique=canon, titre=article.titre, publie_le=moment
+        )
+    return article
