@@ -148,3 +148,14 @@ class Mission(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_intitule_display()} — {self.ville}"
+
+    @classmethod
+    def intitule_for(cls, ville: Ville) -> str:
+        """A lead's title for a town, from its programme: PVD for a PVD commune, ACV otherwise.
+
+        Reads ``ville.programmes.all()``: prefetch them.
+        """
+        codes = {programme.code for programme in ville.programmes.all()}
+        if "pvd" in codes and "acv" not in codes:
+            return cls.Intitule.CHEF_PVD
+        return cls.Intitule.CHEF_ACV

@@ -9,14 +9,18 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 
 from reseau_acv.comptes.models import Invitation, Organisation, Role, User
-from reseau_acv.comptes.services import invitation_create
+from reseau_acv.comptes.services import (
+    InvitationDraft,
+    OrganisationDraft,
+    invitations_create,
+    organisations_get_or_create,
+)
 from reseau_acv.core.csvimport import CsvImportError, CsvProblem, csv_read
-from reseau_acv.core.permissions import is_equipe
+from reseau_acv.core.permissions import require_equipe
 
 from .models import Mission, Programme, Ville
 
@@ -292,26 +296,64 @@ def missions_attach_invited_user(*, invitation: Invitation, user: User) -> None:
     Mission.objects.filter(invitation=invitation, personne__isnull=True).update(personne=user)
 
 
-def invitation_create_with_missions(
-    *,
-    actor: User,
-    email: str,
-    role: str,
-    organisation: Organisation,
-    villes: list[Ville],
-    intitule: str = Mission.Intitule.CHEF_ACV,
-    fonction: str = "",
-    message: str = "",
-) -> Invitation:
-    """Invite a member; for a lead, plan their missions on the chosen towns."""
-    if not is_equipe(actor):
-        raise PermissionDenied
+@dataclass
+class InvitationPlan:
+    """Who to invite, as staff decided it: one row of the form or of the CSV file.
+
+    ``organisation`` is an existing organisation, or a draft to create (an intercommunalité of
+    the reference data, or a new name). ``intitule`` empty: each town's title follows its
+    programme (:meth:`Mission.intitule_for`).
+    """
+
+    email: str
+    role: str
+    organisation: Organisation | OrganisationDraft
+    villes: list[Ville] = field(default_factory=list)
+    intitule: str = ""
+    prenom: str = ""
+    nom: str = ""
+    fonction: str = ""
+    message: str = ""
+
+
+def invitations_send(*, actor: User, plans: list[InvitationPlan]) -> list[Invitation]:
+    """Invite every planned person at once: organisations created where needed, invitations,
+    missions for the leads, and one e-mail each through the outbox — a fixed number of queries
+    whatever the number of people. All or nothing."""
+    require_equipe(actor)
     with transaction.atomic():
-        invitation = invitation_create(
-            actor=actor, email=email, role=role, organisation=organisation, fonction=fonction, message=message
+        drafts = [plan.organisation for plan in plans if isinstance(plan.organisation, OrganisationDraft)]
+        created = organisations_get_or_create(actor=actor, drafts=drafts)
+        invitations = invitations_create(
+            actor=actor,
+            drafts=[
+                InvitationDraft(
+                    email=plan.email,
+                    role=plan.role,
+                    organisation=(
+                        created[plan.organisation.key]
+                        if isinstance(plan.organisation, OrganisationDraft)
+                        else plan.organisation
+                    ),
+                    prenom=plan.prenom,
+                    nom=plan.nom,
+                    fonction=plan.fonction,
+                    message=plan.message,
+                )
+                for plan in plans
+            ],
         )
-        if role == Role.CHEF_DE_PROJET:
-            Mission.objects.bulk_create(
-                [Mission(invitation=invitation, ville=ville, intitule=intitule) for ville in villes]
-            )
-    return invitation
+        Mission.objects.bulk_create(
+            [
+                Mission(invitation=invitation, ville=ville, intitule=plan.intitule or Mission.intitule_for(ville))
+                for plan, invitation in zip(plans, invitations, strict=True)
+                if plan.role == Role.CHEF_DE_PROJET
+                for ville in plan.villes
+            ]
+        )
+    return invitations
+
+
+def invitation_create_with_missions(*, actor: User, plan: InvitationPlan) -> Invitation:
+    """Invite one member; for a lead, plan their missions on the chosen towns."""
+    return invitations_send(actor=actor, plans=[plan])[0]

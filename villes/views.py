@@ -1,16 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reseau_acv.comptes import services as comptes_services
+from reseau_acv.comptes.models import Invitation
 from reseau_acv.core.permissions import equipe_required
 
 from . import selectors, services
 from .carte import town_map
 from .filters import MembreFilter, VilleFilter
-from .forms import InvitationMissionsForm
+from .forms import InvitationForm, InvitationImportForm
+from .invitation_batch import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, TEMPLATE_CSV, batch_read
 from .models import Ville
 from .sections import town_sections
 
@@ -43,26 +52,159 @@ def member_directory(request):
     return render(request, "villes/user_directory.html", {"filter": filterset, "membres": list(filterset.qs)})
 
 
+INVITATIONS_PER_PAGE = 25
+BATCH_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+BATCH_SALT = "villes.invitation-import"
+BATCH_MAX_AGE = 2 * 3600
+
+
+def _organisation_suggestions() -> list[dict]:
+    """What the organisation field offers while staff type: organisations, then the region's EPCIs."""
+    organisations = selectors.organisations_known()
+    known = {o.nom.casefold() for o in organisations} | {o.siren for o in organisations if o.siren}
+    suggestions = [{"nom": o.nom, "detail": o.sigle or o.get_type_display(), "existante": True} for o in organisations]
+    for epci in selectors.intercommunalites():
+        if epci.nom.casefold() not in known and epci.siren not in known:
+            communes = ", ".join(epci.communes)
+            suggestions.append({"nom": epci.nom, "detail": _("intercommunalité : %(c)s") % {"c": communes}})
+    return suggestions
+
+
 @equipe_required
 @require_http_methods(["GET", "POST"])
 def invitation_create(request):
-    form = InvitationMissionsForm(request.POST or None)
+    form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        plan = services.InvitationPlan(
+            email=data["email"],
+            role=data["role"],
+            organisation=data["organisation"],
+            villes=data["villes"] or [],
+            intitule=data["intitule"],
+            prenom=data["prenom"],
+            nom=data["nom"],
+            fonction=data["fonction"],
+            message=data["message"],
+        )
         try:
-            invitation = services.invitation_create_with_missions(
-                actor=request.user,
-                email=data["email"],
-                role=data["role"],
-                organisation=data["organisation"],
-                villes=list(data["villes"]),
-                intitule=data["intitule"],
-                fonction=data["fonction"],
-                message=data["message"],
-            )
+            invitation = services.invitation_create_with_missions(actor=request.user, plan=plan)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email})
-            return redirect("villes:invitation-create")
-    return render(request, "villes/invitation_form.html", {"form": form})
+            return redirect("villes:invitation-list")
+    context = {"form": form, "organisations": _organisation_suggestions()}
+    return render(request, "villes/invitation_form.html", context)
+
+
+@equipe_required
+@require_GET
+def invitation_list(request):
+    etat = "expirees" if request.GET.get("etat") == "expirees" else "en_attente"
+    page = Paginator(selectors.invitations_outstanding(etat=etat), INVITATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "invitations": page.object_list, "etat": etat, "querystring": f"etat={etat}"}
+    return render(request, "villes/invitation_list.html", context)
+
+
+def _invitation_action(request, pk: int, action, success: str):
+    invitation = get_object_or_404(Invitation.objects.outstanding(), pk=pk)
+    try:
+        action(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success % {"email": invitation.email})
+    etat = "expirees" if request.POST.get("etat") == "expirees" else "en_attente"
+    return redirect(f"{reverse('villes:invitation-list')}?etat={etat}")
+
+
+@equipe_required
+@require_POST
+def invitation_resend(request, pk: int):
+    return _invitation_action(
+        request,
+        pk,
+        comptes_services.invitation_resend,
+        _("Nouveau lien envoyé à %(email)s ; le précédent ne fonctionne plus."),
+    )
+
+
+@equipe_required
+@require_POST
+def invitation_revoke(request, pk: int):
+    return _invitation_action(
+        request, pk, comptes_services.invitation_revoke, _("L'invitation de %(email)s est révoquée.")
+    )
+
+
+def _preview(request, batch, *, message: str, text: str, warning: str = ""):
+    payload = signing.dumps(
+        {"nom": batch.filename, "csv": text, "message": message, "prets": batch.fingerprint},
+        salt=BATCH_SALT,
+        compress=True,
+    )
+    context = {"batch": batch, "payload": payload, "message": message, "warning": warning}
+    return render(request, "villes/invitation_import_preview.html", context)
+
+
+@equipe_required
+@require_http_methods(["GET", "POST"])
+def invitation_import(request):
+    """Invite many people from a CSV file: upload, preview every line, then confirm."""
+    if request.method == "POST" and "payload" in request.POST:
+        return _invitation_import_confirm(request)
+    form = InvitationImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["fichier"]
+        data = upload.read()
+        batch = batch_read(data, filename=upload.name)
+        if batch.problems:
+            for problem in batch.problems:
+                form.add_error("fichier", problem)
+        else:
+            text = data.decode("utf-8-sig") if batch.encoding == "UTF-8" else data.decode("cp1252")
+            return _preview(request, batch, message=form.cleaned_data["message"], text=text)
+    return render(request, "villes/invitation_import.html", {"form": form, "columns": BATCH_COLUMNS})
+
+
+def _invitation_import_confirm(request):
+    try:
+        payload = signing.loads(request.POST["payload"], salt=BATCH_SALT, max_age=BATCH_MAX_AGE)
+    except signing.BadSignature:
+        messages.error(request, _("Cet aperçu a expiré : déposez le fichier à nouveau."))
+        return redirect("villes:invitation-import")
+    batch = batch_read(payload["csv"].encode("utf-8"), filename=payload["nom"])
+    if batch.problems or batch.fingerprint != payload["prets"] or not batch.ready:
+        warning = _(
+            "Rien n'a été envoyé : la situation a changé depuis l'aperçu (ces invitations sont peut-être déjà "
+            "parties). Voici l'aperçu à jour."
+        )
+        return _preview(request, batch, message=payload["message"], text=payload["csv"], warning=warning)
+    try:
+        invitations = services.invitations_send(actor=request.user, plans=batch.plans(message=payload["message"]))
+    except (ValidationError, IntegrityError):
+        warning = _("Rien n'a été envoyé : ces invitations viennent d'être envoyées par ailleurs.")
+        return _preview(
+            request,
+            batch_read(payload["csv"].encode("utf-8"), filename=payload["nom"]),
+            message=payload["message"],
+            text=payload["csv"],
+            warning=warning,
+        )
+    count = len(invitations)
+    messages.success(
+        request,
+        ngettext("%(n)s invitation envoyée.", "%(n)s invitations envoyées.", count) % {"n": count},
+    )
+    return redirect("villes:invitation-list")
+
+
+@equipe_required
+@require_GET
+def invitation_import_template(request):
+    response = HttpResponse(TEMPLATE_CSV, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="invitations-modele.csv"'
+    return response

@@ -36,14 +36,23 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("nom", "sigle", "type")
+    list_display = ("nom", "sigle", "type", "siren")
     list_filter = ("type",)
-    search_fields = ("nom", "sigle")
+    search_fields = ("nom", "sigle", "siren")
 
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("email", "role", "organisation", "invite_par", "cree_le", "expire_le", "utilise_le")
+    list_display = (
+        "email",
+        "role",
+        "organisation",
+        "invite_par",
+        "envoyee_le",
+        "expire_le",
+        "utilise_le",
+        "revoquee_le",
+    )
     list_filter = ("role",)
-    search_fields = ("email",)
-    readonly_fields = ("token_hash", "utilise_le", "utilisateur")
+    search_fields = ("email", "nom")
+    readonly_fields = ("token_hash", "envoyee_le", "envois", "revoquee_le", "utilise_le", "utilisateur")

@@ -2,24 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, Organisation, User
-
-
-class InvitationForm(forms.ModelForm):
-    class Meta:
-        model = Invitation
-        fields = ["email", "role", "organisation", "fonction", "message"]
-        help_texts = {"message": _("Ajouté au courriel d'invitation (facultatif).")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("nom")
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("Un compte existe déjà pour cette adresse."))
-        return email
+from .models import User
 
 
 class InvitationAcceptForm(forms.Form):

@@ -42,11 +42,20 @@ class Organisation(TimeStampedModel):
     sigle = models.CharField(_("sigle"), max_length=40, blank=True)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.AUTRE)
     site_web = models.URLField(_("site web"), blank=True)
+    siren = models.CharField(
+        _("SIREN"), max_length=9, blank=True, help_text=_("Pour une collectivité ou une intercommunalité.")
+    )
 
     class Meta:
         ordering = ["nom"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["siren"], condition=~Q(siren=""), name="organisation_siren_unique"),
+            models.CheckConstraint(
+                condition=Q(siren="") | Q(siren__regex=r"^[0-9]{9}$"), name="organisation_siren_format"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.nom
@@ -143,8 +152,16 @@ def hash_token(token: str) -> str:
 
 
 class InvitationQuerySet(models.QuerySet):
+    def outstanding(self):
+        """Neither accepted nor revoked: the link may still be valid, or has expired."""
+        return self.filter(utilise_le__isnull=True, revoquee_le__isnull=True)
+
     def pending(self):
-        return self.filter(utilise_le__isnull=True, expire_le__gt=timezone.now())
+        """Outstanding and still valid: the invited person may create their account."""
+        return self.outstanding().filter(expire_le__gt=timezone.now())
+
+    def expired(self):
+        return self.outstanding().filter(expire_le__lte=timezone.now())
 
 
 class Invitation(TimeStampedModel):
@@ -154,6 +171,8 @@ class Invitation(TimeStampedModel):
     """
 
     email = models.EmailField(_("adresse e-mail"))
+    prenom = models.CharField(_("prénom"), max_length=150, blank=True)
+    nom = models.CharField(_("nom"), max_length=150, blank=True)
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="invitations"
@@ -165,6 +184,9 @@ class Invitation(TimeStampedModel):
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     expire_le = models.DateTimeField(_("expire le"))
+    envoyee_le = models.DateTimeField(_("dernier envoi le"), null=True, blank=True)
+    envois = models.PositiveSmallIntegerField(_("nombre d'envois"), default=1)
+    revoquee_le = models.DateTimeField(_("révoquée le"), null=True, blank=True)
     utilise_le = models.DateTimeField(_("utilisée le"), null=True, blank=True)
     utilisateur = models.ForeignKey(
         "comptes.User",
@@ -181,9 +203,21 @@ class Invitation(TimeStampedModel):
         ordering = ["-cree_le"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        constraints = [
+            # One outstanding invitation per address: a second confirmation sends nothing twice.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(utilise_le__isnull=True, revoquee_le__isnull=True),
+                name="invitation_une_en_cours_par_adresse",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def nom_complet(self) -> str:
+        return " ".join(part for part in (self.prenom, self.nom) if part)
 
     @property
     def is_used(self) -> bool:
@@ -192,3 +226,7 @@ class Invitation(TimeStampedModel):
     @property
     def is_expired(self) -> bool:
         return self.expire_le <= timezone.now()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoquee_le is not None

@@ -19,7 +19,11 @@ def invitation_accept(request, token: str):
         invitation = services.invitation_for_token(token)
     except services.InvitationError as error:
         return render(request, "comptes/invitation_invalid.html", {"reason": str(error)}, status=410)
-    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    form = InvitationAcceptForm(
+        request.POST or None,
+        email=invitation.email,
+        initial={"first_name": invitation.prenom, "last_name": invitation.nom},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(

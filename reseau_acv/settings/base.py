@@ -126,6 +126,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=14)
+# The region the network animates: its intercommunalités are offered when staff invite a member.
+RESEAU_REGION = env.str("RESEAU_REGION", default="Centre-Val de Loire")
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -21,10 +21,10 @@ def _invite(client, django_capture_on_commit_callbacks, **data):
     payload = {
         "email": "nouvelle.cheffe@gien.fr",
         "role": Role.CHEF_DE_PROJET,
-        "organisation": organisation.pk,
+        "organisation": organisation.nom,
         "fonction": "Cheffe de projet ACV",
         "message": "Bienvenue dans le réseau !",
-        "villes": [ville.pk],
+        "villes": ville.nom,
         "intitule": "chef_acv",
         **data,
     }
@@ -124,7 +124,7 @@ def test_an_expired_link_is_refused_clearly(client, django_capture_on_commit_cal
 @pytest.mark.django_db
 def test_a_lead_must_be_invited_with_a_town(client, django_capture_on_commit_callbacks):
     """Inviting a lead without a town is refused with a message; no e-mail leaves."""
-    response, _ = _invite(client, django_capture_on_commit_callbacks, villes=[])
+    response, _ = _invite(client, django_capture_on_commit_callbacks, villes="")
     assert response.status_code == 200
     assert "au moins une ville" in response.content.decode()
     assert mail.outbox == []
