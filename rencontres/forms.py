@@ -87,8 +87,16 @@ class PointOrdreDuJourForm(forms.ModelForm):
         widgets = {"horaire": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
 
+# An agenda has a few items: a forged TOTAL_FORMS cannot make the page build thousands of forms.
 PointsFormSet = forms.inlineformset_factory(
-    Rencontre, PointOrdreDuJour, form=PointOrdreDuJourForm, extra=2, can_delete=True
+    Rencontre,
+    PointOrdreDuJour,
+    form=PointOrdreDuJourForm,
+    extra=2,
+    can_delete=True,
+    max_num=40,
+    absolute_max=40,
+    validate_max=True,
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+from datetime import MAXYEAR, MINYEAR
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reseau_acv.core.csv_export import csv_response
 from reseau_acv.core.permissions import equipe_required, may_animate
 from reseau_acv.core.views import get_visible_or_404
 
@@ -163,38 +164,31 @@ def materiau_create(request, pk: int):
 def rencontre_export(request, pk: int):
     """The registrants and their attendance, as CSV (semicolon-separated, for French spreadsheets)."""
     rencontre = get_visible_or_404(Rencontre, request.user, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rencontre-{rencontre.pk}-inscriptions.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Nom"),
-            _("Prénom"),
-            _("Adresse e-mail"),
-            _("Organisation"),
-            _("Fonction"),
-            _("Statut"),
-            _("Présence"),
-            _("Date"),
-        ]
-    )
+    header = [
+        _("Nom"),
+        _("Prénom"),
+        _("Adresse e-mail"),
+        _("Organisation"),
+        _("Fonction"),
+        _("Statut"),
+        _("Présence"),
+        _("Date"),
+    ]
     presence = {True: _("présent·e"), False: _("absent·e"), None: ""}
-    for inscription in selectors.rencontre_inscriptions(rencontre=rencontre):
-        membre = inscription.membre
-        writer.writerow(
-            [
-                membre.last_name,
-                membre.first_name,
-                membre.email,
-                membre.organisation.nom if membre.organisation_id else "",
-                membre.fonction,
-                inscription.get_statut_display(),
-                presence[inscription.present],
-                timezone.localtime(inscription.cree_le).strftime("%d/%m/%Y %H:%M"),
-            ]
-        )
-    return response
+    rows = [
+        [
+            inscription.membre.last_name,
+            inscription.membre.first_name,
+            inscription.membre.email,
+            inscription.membre.organisation.nom if inscription.membre.organisation_id else "",
+            inscription.membre.fonction,
+            inscription.get_statut_display(),
+            presence[inscription.present],
+            timezone.localtime(inscription.cree_le).strftime("%d/%m/%Y %H:%M"),
+        ]
+        for inscription in selectors.rencontre_inscriptions(rencontre=rencontre)
+    ]
+    return csv_response(f"rencontre-{rencontre.pk}-inscriptions.csv", [header, *rows])
 
 
 @require_GET
@@ -293,6 +287,8 @@ def pleniere_list(request):
 
 
 def pleniere_year(request, year: int):
+    if not MINYEAR <= year <= MAXYEAR:
+        raise Http404
     plenieres = selectors.plenieres_of_year(user=request.user, year=year)
     if not plenieres:
         raise Http404

@@ -1,7 +1,8 @@
 """Uploads judged by their content (magic bytes), never by their name.
 
 Accepted: PDF, OpenDocument and Office Open XML documents (odt/ods/odp/docx/xlsx/pptx), PNG,
-JPEG, WebP and GIF images, CSV and plain text, within ``settings.UPLOAD_MAX_BYTES``. Refused:
+JPEG, WebP and GIF images (within ``settings.IMAGE_MAX_PIXELS``), CSV and plain text, within
+``settings.UPLOAD_MAX_BYTES``. Refused:
 HTML, SVG, scripts, executables and anything else. A refused file is never stored.
 """
 
@@ -15,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from reseau_acv.core.images import image_check_pixels
 
 HEAD_BYTES = 64 * 1024
 
@@ -109,6 +112,8 @@ def verify_upload(uploaded) -> FichierVerifie:
     uploaded.seek(0)
     detected = magic.from_buffer(head, mime=True)
     if detected in DIRECT_TYPES:
+        if detected.startswith("image/"):
+            image_check_pixels(uploaded)
         return FichierVerifie(detected, DIRECT_TYPES[detected], size)
     if (
         detected in {"application/zip", "application/octet-stream"}

@@ -6,7 +6,8 @@
 - no naive `datetime.now(` or `datetime.utcnow(`;
 - « is this member staff? » is asked of `reseau_acv/core/permissions.py` only (`is_equipe(user)`,
   `may_moderate`, `may_animate`; `viewer_is_equipe` in templates), never as `user.is_equipe`;
-- no service imported by a `selectors.py`: reads never call writes (no services ↔ selectors cycle).
+- no service imported by a `selectors.py`: reads never call writes (no services ↔ selectors cycle);
+- no `csv.writer(` outside `reseau_acv/core/csv_export.py`: every export neutralises formulas there.
 """
 
 import re
@@ -43,6 +44,11 @@ RULES = [
         re.compile(r"^\s*(from\s+\S*services\S*\s+import|from\s+\S+\s+import\s+.*\bservices\b|import\s+\S*services)"),
         lambda p: p.name == "selectors.py",
         "selectors read and import no service (the dependency runs services -> selectors)",
+    ),
+    (
+        re.compile(r"\bcsv\.(writer|DictWriter)\("),
+        lambda p: not str(p).startswith(("tests/", "scripts/")) and str(p) != "reseau_acv/core/csv_export.py",
+        "write CSV exports with reseau_acv.core.csv_export.csv_response (it neutralises formulas)",
     ),
 ]
 # The role fact lives on the user model; the one predicate that reads it is in core.

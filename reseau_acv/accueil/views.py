@@ -1,14 +1,13 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from reseau_acv.core.csv_export import csv_response
 from reseau_acv.core.permissions import equipe_required
 from villes.models import Programme, Ville
 
@@ -93,9 +92,4 @@ def animation_export(request, key: str):
     chart = stats.build_chart(key)
     if chart is None:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="reseau-acv-{chart.key}.csv"'
-    response.write("\ufeff")  # spreadsheet programs read UTF-8 with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerows(chart.csv_rows())
-    return response
+    return csv_response(f"reseau-acv-{chart.key}.csv", chart.csv_rows())

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from reseau_acv.core.images import image_check_pixels
+
 from .models import User
 
 
@@ -40,8 +42,17 @@ class InvitationAcceptForm(forms.Form):
         return data
 
 
+class PhotoField(forms.ImageField):
+    """An image field that refuses a huge picture with its own message before decoding it."""
+
+    def to_python(self, data):
+        if data:
+            image_check_pixels(data)
+        return super().to_python(data)
+
+
 class ProfileForm(forms.ModelForm):
-    photo_upload = forms.ImageField(
+    photo_upload = PhotoField(
         label=_("Nouvelle photo"),
         required=False,
         help_text=_("JPEG, PNG ou WebP ; elle sera recadrée en carré."),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from reseau_acv.core.images import image_check_pixels
 from reseau_acv.core.outbox import Outgoing, outbox_record, outbox_record_many, render_email
 from reseau_acv.core.permissions import is_equipe, require_equipe
 
@@ -304,6 +305,7 @@ def photo_normalise(upload) -> ContentFile:
     Anything that Pillow cannot decode as a real image is refused. Re-encoding drops whatever
     else the file carried (metadata, trailing payloads).
     """
+    image_check_pixels(upload)
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
@@ -312,8 +314,6 @@ def photo_normalise(upload) -> ContentFile:
         with Image.open(upload) as image:
             if image.format not in {"JPEG", "PNG", "WEBP", "GIF"}:
                 raise ValidationError(_("Format d'image non accepté : utilisez JPEG, PNG ou WebP."))
-            if image.width * image.height > 40_000_000:
-                raise ValidationError(_("Cette image est trop grande."))
             image = ImageOps.exif_transpose(image).convert("RGB")
             image = ImageOps.fit(image, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
             out = BytesIO()
