@@ -85,6 +85,26 @@ class PointOrdreDuJourForm(forms.ModelForm):
         model = PointOrdreDuJour
         fields = ["ordre", "horaire", "titre", "theme", "intervenants"]
         widgets = {"horaire": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        help_texts = {"ordre": _("Vide : à sa place dans la liste.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An untouched new row stays empty (and is ignored), whatever its position.
+        self.fields["ordre"].required = False
+        if self.instance.pk is None:
+            self.fields["ordre"].initial = None
+
+
+ADD_POINT = "ajouter_point"
+
+
+class BasePointsFormSet(forms.BaseInlineFormSet):
+    """The agenda: the meeting's items, and as many empty rows as staff asked for — one to start
+    with when there is none, then one more each time they press « Ajouter un point »."""
+
+    def __init__(self, *args, extra: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra = extra
 
 
 # An agenda has a few items: a forged TOTAL_FORMS cannot make the page build thousands of forms.
@@ -92,7 +112,8 @@ PointsFormSet = forms.inlineformset_factory(
     Rencontre,
     PointOrdreDuJour,
     form=PointOrdreDuJourForm,
-    extra=2,
+    formset=BasePointsFormSet,
+    extra=0,
     can_delete=True,
     max_num=40,
     absolute_max=40,
@@ -100,12 +121,40 @@ PointsFormSet = forms.inlineformset_factory(
 )
 
 
+def with_one_more_point(data):
+    """The submitted data with one more (empty) agenda row, for « Ajouter un point » without JavaScript."""
+    data = data.copy()
+    try:
+        total = int(data.get("points-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    data["points-TOTAL_FORMS"] = str(min(total, 39) + 1)
+    return data
+
+
+def shown_as_typed(*forms_and_formsets) -> None:
+    """Redisplay what staff typed without judging it yet: they only asked for another row."""
+    for item in forms_and_formsets:
+        item.is_valid()
+        for form in getattr(item, "forms", [item]):
+            form.errors.clear()
+        if hasattr(item, "non_form_errors"):
+            item.non_form_errors().clear()
+
+
 def points_data(formset) -> list[dict]:
     """The agenda items the staff kept in the formset, in order."""
-    return [
-        {key: form.cleaned_data[key] for key in ("ordre", "horaire", "titre", "theme", "intervenants")}
+    kept = [
+        form.cleaned_data
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("titre")
+    ]
+    return [
+        {
+            **{key: data[key] for key in ("horaire", "titre", "theme", "intervenants")},
+            "ordre": data["ordre"] if data.get("ordre") is not None else position,
+        }
+        for position, data in enumerate(kept, start=1)
     ]
 
 

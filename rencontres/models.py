@@ -7,6 +7,7 @@ meeting that is not a draft, of a level the user may see; staff also see drafts.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.db import models
@@ -15,9 +16,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reseau_acv.core.db import unaccent
 from reseau_acv.core.models import Theme, TimeStampedModel
 from reseau_acv.core.permissions import is_equipe
 from reseau_acv.core.visibility import Visibilite, VisibleQuerySet, levels_for, visibilite_field
+
+
+def _place_key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", unaccent(text).casefold()).split())
+
+
+def _names_town(text: str, town: str) -> bool:
+    """Whether an address segment is the town's name, maybe after its postcode (« 18000 Bourges »)."""
+    key = _place_key(text)
+    return bool(key) and re.sub(r"^[0-9]{5} ", "", key) == _place_key(town)
 
 
 class RencontreQuerySet(VisibleQuerySet):
@@ -169,9 +181,24 @@ class Rencontre(TimeStampedModel):
         return self.format in {self.Format.VISIO, self.Format.HYBRIDE} and bool(self.lien_visio)
 
     @property
+    def lieu_parts(self) -> tuple[str, str]:
+        """(the address without the town, the town as written): the town written once.
+
+        « Palais des congrès, Bourges » with the town Bourges gives (« Palais des congrès »,
+        « Bourges »), not « Palais des congrès, Bourges, Bourges »; so does « …, 18000 Bourges ».
+        """
+        adresse = (self.adresse or "").strip().rstrip(",").strip()
+        ville = self.ville  # None without a query when there is no town
+        if ville is None:
+            return adresse, ""
+        head, comma, last = adresse.rpartition(",")
+        if _names_town(last, ville.nom):
+            return (head.strip() if comma else ""), last.strip()
+        return adresse, ville.nom
+
+    @property
     def lieu(self) -> str:
-        parts = [self.adresse, self.ville.nom if self.ville_id and self.ville else ""]
-        return ", ".join(p for p in parts if p)
+        return ", ".join(part for part in self.lieu_parts if part)
 
 
 class PointOrdreDuJour(models.Model):

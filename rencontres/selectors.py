@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -57,14 +57,22 @@ def rencontre_inscriptions(*, rencontre: Rencontre) -> QuerySet[Inscription]:
 
 
 def user_inscriptions(*, user) -> QuerySet[Inscription]:
-    """The member's current registrations and places on waiting lists, for meetings they may see."""
+    """The member's current registrations and places on waiting lists, for meetings they may see:
+    upcoming meetings first, the soonest first; then past ones, the latest first. Each row carries
+    ``a_venir``."""
     if not user.is_authenticated:
         return Inscription.objects.none()
+    now = timezone.now()
+    upcoming = Q(rencontre__fin__gte=now)
     return (
         Inscription.objects.filter(membre=user, rencontre__in=Rencontre.objects.visible_to(user))
         .actives()
         .select_related("rencontre", "rencontre__ville")
-        .order_by("rencontre__debut")
+        .annotate(
+            a_venir=Case(When(upcoming, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            debut_a_venir=Case(When(upcoming, then=F("rencontre__debut"))),
+        )
+        .order_by("-a_venir", F("debut_a_venir").asc(nulls_last=True), "-rencontre__debut", "pk")
     )
 
 
@@ -83,7 +91,16 @@ def ville_section_context(*, ville, user) -> dict:
     return {
         "a_venir": list(hosted.filter(fin__gte=now).order_by("debut")[:5]),
         "passees": list(hosted.filter(fin__lt=now).order_by("-debut")[:5]),
+        "reservees": rencontres_reserved_for_members(user=user, ville=ville),
     }
+
+
+def rencontres_reserved_for_members(*, user, ville=None) -> bool:
+    """For a visitor not signed in: whether announced meetings (of a town) are kept for members."""
+    announced = Rencontre.objects.exclude(statut=Rencontre.Statut.BROUILLON)
+    if ville is not None:
+        announced = announced.filter(ville=ville)
+    return announced.reserved_for_members(user)
 
 
 def plenieres_years(*, user) -> list[int]:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,15 +22,28 @@ from reseau_acv.core.views import get_visible_or_404
 
 from . import ical, selectors, services
 from .filters import RencontreFilter
-from .forms import MateriauForm, PointsFormSet, PresenceForm, RencontreForm, points_data
+from .forms import (
+    ADD_POINT,
+    MateriauForm,
+    PointsFormSet,
+    PresenceForm,
+    RencontreForm,
+    points_data,
+    shown_as_typed,
+    with_one_more_point,
+)
 from .models import Rencontre
 from .permissions import can_see_video_link
 
 
 def rencontre_list(request):
     filterset = RencontreFilter(request.GET, queryset=selectors.rencontres_agenda(user=request.user), request=request)
-    rencontres = list(filterset.qs)
-    return render(request, "rencontres/rencontre_list.html", {"filter": filterset, "rencontres": rencontres})
+    context = {
+        "filter": filterset,
+        "rencontres": list(filterset.qs),
+        "reserve_aux_membres": selectors.rencontres_reserved_for_members(user=request.user),
+    }
+    return render(request, "rencontres/rencontre_list.html", context)
 
 
 def rencontre_detail(request, pk: int):
@@ -47,9 +61,15 @@ def rencontre_detail(request, pk: int):
 
 
 def _save_rencontre(request, rencontre: Rencontre | None):
-    form = RencontreForm(request.POST or None, instance=rencontre, user=request.user)
-    formset = PointsFormSet(request.POST or None, instance=rencontre or Rencontre(), prefix="points")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    adding_point = request.method == "POST" and ADD_POINT in request.POST
+    data = with_one_more_point(request.POST) if adding_point else (request.POST or None)
+    form = RencontreForm(data, instance=rencontre, user=request.user)
+    has_points = rencontre is not None and rencontre.points.exists()
+    formset = PointsFormSet(data, instance=rencontre or Rencontre(), prefix="points", extra=0 if has_points else 1)
+    if adding_point:
+        shown_as_typed(form, formset)
+        messages.info(request, _("Un point est ajouté à l'ordre du jour ; rien n'est encore enregistré."))
+    elif request.method == "POST" and form.is_valid() and formset.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in {"themes", "materiaux"}}
         kwargs = {
             "actor": request.user,
@@ -68,7 +88,8 @@ def _save_rencontre(request, rencontre: Rencontre | None):
         else:
             messages.success(request, _("La rencontre est enregistrée."))
             return redirect(rencontre)
-    return render(request, "rencontres/rencontre_form.html", {"form": form, "formset": formset, "rencontre": rencontre})
+    context = {"form": form, "formset": formset, "rencontre": rencontre, "add_point": ADD_POINT}
+    return render(request, "rencontres/rencontre_form.html", context)
 
 
 @equipe_required
@@ -233,9 +254,16 @@ def inscription_delete(request, pk: int):
     return redirect(rencontre)
 
 
+INSCRIPTIONS_PER_PAGE = 20
+
+
 def _inscription_list(request, *, token: str | None = None):
+    page = Paginator(selectors.user_inscriptions(user=request.user), INSCRIPTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "inscriptions": list(selectors.user_inscriptions(user=request.user)),
+        "page": page,
+        "inscriptions": page.object_list,
         "flux": selectors.user_flux(user=request.user),
         "flux_url": settings.SITE_URL + reverse("rencontres:flux-detail", kwargs={"token": token}) if token else "",
     }

@@ -92,7 +92,14 @@ def town_section_context(*, ville, user) -> dict:
     return {
         "ressources": ressources_of_ville(user=user, ville=ville),
         "retours": retours_of_ville(user=user, ville=ville),
+        "reservees": Ressource.objects.published().filter(villes=ville).reserved_for_members(user)
+        or RetourExperience.objects.published().filter(ville=ville).reserved_for_members(user),
     }
+
+
+def reserved_for_members(*, user, model) -> bool:
+    """For a visitor not signed in: whether published content of ``model`` is kept for members."""
+    return model.objects.published().reserved_for_members(user)
 
 
 # --- experience sheets -----------------------------------------------------------------------

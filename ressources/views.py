@@ -77,6 +77,7 @@ def ressource_list(request):
     selectors.with_excerpts(page.object_list)
     retours = selectors.with_excerpts(list(selectors.retours_list(user=user, text=text)[:5])) if text else []
     context = {
+        "reserve_aux_membres": selectors.reserved_for_members(user=user, model=Ressource),
         "filter": filterset,
         "page": page,
         "ressources": page.object_list,
@@ -210,6 +211,7 @@ def retour_list(request):
     filterset, page, text = _filtered_page(request, RetourFilter, selectors.retours_list)
     selectors.with_excerpts(page.object_list)
     context = {
+        "reserve_aux_membres": selectors.reserved_for_members(user=user, model=RetourExperience),
         "filter": filterset,
         "page": page,
         "retours": page.object_list,
@@ -287,6 +289,7 @@ def question_list(request):
     user = request.user
     filterset, page, _text = _filtered_page(request, QuestionFilter, selectors.questions_list)
     context = {
+        "reserve_aux_membres": selectors.reserved_for_members(user=user, model=Question),
         "filter": filterset,
         "page": page,
         "questions": page.object_list,

@@ -36,6 +36,7 @@ def ville_detail(request, slug: str):
     context = {
         "ville": ville,
         "missions": list(selectors.ville_missions(ville=ville)) if request.user.is_authenticated else [],
+        "missions_reservees": not request.user.is_authenticated and selectors.ville_missions(ville=ville).exists(),
         "sections": town_sections(ville=ville, user=request.user),
     }
     return render(request, "villes/ville_detail.html", context)

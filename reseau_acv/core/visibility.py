@@ -64,6 +64,14 @@ class VisibleQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.with_level_for(user)
 
+    def reserved_for_members(self, user) -> bool:
+        """For a visitor who is not signed in: whether this content — as members see it, e.g.
+        already published — holds pieces above what they may see, so that a page says « réservé
+        aux membres » rather than « aucun ». Always False for a member."""
+        if is_member(user):
+            return False
+        return self.exclude(**{f"{self.visibility_field}__in": levels_for(user)}).exists()
+
 
 def visibilite_field(default: str = Visibilite.RESEAU, **kwargs) -> models.CharField:
     return models.CharField(

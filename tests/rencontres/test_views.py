@@ -268,7 +268,7 @@ def test_staff_create_edit_and_publish_a_meeting_through_the_form(client, equipe
         "points-0-ordre": "1",
         "points-0-horaire": "09:30",
         "points-0-titre": "Accueil en mairie",
-        "points-1-ordre": "0",
+        "points-1-ordre": "",
         "points-1-titre": "",
     }
     response = client.post(reverse("rencontres:rencontre-create"), data)
