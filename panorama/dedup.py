@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
@@ -57,22 +58,37 @@ def canonical_url(url: str) -> str:
 SAME_STORY = 0.7  # share of words two titles of one story have in common (Jaccard)
 
 
-def _keys(fingerprint: str) -> list[str]:
-    """The two longest words of a title: a story repeated by another title keeps them."""
-    words = sorted(set(fingerprint.split()), key=lambda w: (-len(w), w))
-    return words[:2]
+_ORDER: dict[str, int] = {}  # each word's place in the fixed hash order (words repeat: computed once)
+
+
+def _rank(word: str) -> int:
+    rank = _ORDER.get(word)
+    if rank is None:
+        if len(_ORDER) > 200_000:
+            _ORDER.clear()
+        rank = _ORDER[word] = zlib.crc32(word.encode())
+    return rank
+
+
+def _keys(fingerprint: str, sample: int = 4) -> list[tuple[str, str]]:
+    """Pairs among the first words of a title in a fixed hash order (a « min-hash » sample)."""
+    words = sorted(set(fingerprint.split()), key=_rank)[:sample]
+    return [(a, b) for k, a in enumerate(words) for b in words[k + 1 :]]
 
 
 class StoryIndex:
-    """Recent stories indexed by the two longest words of their titles.
+    """Recent stories, indexed by their exact title and by pairs of four sampled words.
 
-    Two titles of one story share most of their words (Jaccard ≥ 0.7), so they share at least one
-    of their two longest words; comparing only the stories in those two buckets keeps de-duplication
-    linear in the number of entries instead of quadratic.
+    Each title samples the four of its words that come first in a fixed hash order. Two titles of
+    one story share most of their words (Jaccard ≥ 0.7), so their samples share two words (the
+    min-hash property: the first word of one is the other's with probability equal to the Jaccard);
+    comparing only the stories in those few buckets keeps de-duplication linear in the number of
+    entries, and the buckets stay small however common a word is (pairs spread over the vocabulary).
     """
 
     def __init__(self, stories: list[tuple[object, str]], *, per_bucket: int = 100):
-        self._by_word: dict[str, list[object]] = {}
+        self._by_pair: dict[tuple[str, str], list[object]] = {}
+        self._by_title: dict[str, object] = {}
         self._words: dict[object, frozenset[str]] = {}
         self._per_bucket = per_bucket
         for key, fingerprint in stories:
@@ -80,24 +96,30 @@ class StoryIndex:
 
     def add(self, key: object, fingerprint: str) -> None:
         self._words[key] = frozenset(fingerprint.split())
-        for word in _keys(fingerprint):
-            self._by_word.setdefault(word, []).append(key)
+        self._by_title[fingerprint] = key
+        for pair in _keys(fingerprint):
+            self._by_pair.setdefault(pair, []).append(key)
 
     def find(self, fingerprint: str, *, threshold: float = SAME_STORY) -> object | None:
         """The most recent indexed story whose title shares ``threshold`` of its words (Jaccard)."""
         words = frozenset(fingerprint.split())
-        if len(words) < 3:
-            return None
         size = len(words)
+        if size < 3:
+            return None
+        if (same := self._by_title.get(fingerprint)) is not None:
+            return same
+        smallest, largest = max(threshold * size, 3), size / threshold  # Jaccard ≤ smaller / larger size
         seen = set()
-        for word in _keys(fingerprint):
-            for key in reversed(self._by_word.get(word, ())[-self._per_bucket :]):
+        for pair in _keys(fingerprint, sample=3):  # indexed under four words, looked up by three
+            for key in reversed(self._by_pair.get(pair, ())[-self._per_bucket :]):
                 if key in seen:
                     continue
                 seen.add(key)
                 other = self._words[key]
-                if min(size, len(other)) < threshold * max(size, len(other)) or len(other) < 3:
+                other_size = len(other)
+                if other_size < smallest or other_size > largest:
                     continue
-                if len(words & other) >= threshold * len(words | other):
+                common = len(words & other)
+                if common >= threshold * (size + other_size - common):
                     return key
         return None

@@ -1,15 +1,22 @@
 """Fetching a feed safely: time limit, size limit, bounded redirects, conditional requests,
 a clear user agent, and no request to a private, loopback or link-local address.
 
+The time limit (``PANORAMA_FETCH_TIMEOUT``) is a deadline for the whole response, redirects
+included: a watchdog shuts the connection down when it passes, so a server that trickles its
+headers or its body a byte at a time cannot hold a fetch longer (a socket timeout alone would
+not: each byte arrives in time).
+
 Standard library only (``http.client`` through ``urllib``). Every failure is a :class:`FetchError`
 with a French message that the source's health page shows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +41,7 @@ class FetchResult:
     etag: str
     last_modified: str
     url: str
+    content_type: str = ""
 
 
 def _refused(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -71,14 +79,53 @@ def _check_host(host: str | None) -> None:
     _resolve_checked(host)
 
 
+class _Watchdog:
+    """Shuts down every connection of one fetch when its deadline passes."""
+
+    current = threading.local()
+
+    def __init__(self, seconds: float):
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        _Watchdog.current.value = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+        _Watchdog.current.value = None
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            if self.expired:
+                sock.close()
+                raise TimeoutError
+            self.sockets.append(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self.sockets:
+                with contextlib.suppress(OSError):  # already closed
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
 def _connect_checked(host: str, port: int, timeout) -> socket.socket:
-    """Open a TCP connection to one of the checked addresses of ``host``."""
+    """Open a TCP connection to one of the checked addresses of ``host``, watched by the fetch's deadline."""
     error: OSError | None = None
     for family, type_, proto, _name, sockaddr in _resolve_checked(host, port):
         sock = socket.socket(family, type_, proto)
         try:
             if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # noqa: SLF001 (http.client's own default)
                 sock.settimeout(timeout)
+            watchdog = getattr(_Watchdog.current, "value", None)
+            if watchdog is not None:
+                watchdog.watch(sock)
             sock.connect(sockaddr)
             return sock
         except OSError as exc:
@@ -129,7 +176,7 @@ def _read_limited(response, *, limit: int, deadline: float) -> bytes:
     while True:
         if time.monotonic() > deadline:
             raise FetchError("Délai dépassé pendant la lecture du flux.")
-        chunk = response.read(CHUNK)
+        chunk = response.read1(CHUNK)
         if not chunk:
             break
         total += len(chunk)
@@ -155,12 +202,31 @@ def _fetch_local(path: str, *, limit: int) -> FetchResult:
 
 
 def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
-    """Fetch ``url``; a 304 answer (unchanged since ``etag`` / ``last_modified``) has no content."""
+    """Fetch ``url``; a 304 answer (unchanged since ``etag`` / ``last_modified``) has no content.
+
+    The whole fetch, redirects and slow reads included, ends by ``PANORAMA_FETCH_TIMEOUT``.
+    """
     limit = settings.PANORAMA_FETCH_MAX_BYTES
     timeout = settings.PANORAMA_FETCH_TIMEOUT
     if url.startswith(("file://", "/")):
         return _fetch_local(url, limit=limit)
-    deadline = time.monotonic() + timeout
+    seconds = f"{timeout:g}".replace(".", ",")
+    late = FetchError(f"Délai dépassé : pas de réponse complète en {seconds} s.")
+    with _Watchdog(timeout) as watchdog:
+        try:
+            result = _fetch(
+                url, etag=etag, last_modified=last_modified, limit=limit, deadline=time.monotonic() + timeout
+            )
+        except FetchError:
+            if watchdog.expired:
+                raise late from None
+            raise
+        if watchdog.expired:
+            raise late  # the connection was cut: what was read is incomplete
+        return result
+
+
+def _fetch(url: str, *, etag: str, last_modified: str, limit: int, deadline: float) -> FetchResult:
     current = url
     for _hop in range(settings.PANORAMA_FETCH_MAX_REDIRECTS + 1):
         parts = urlsplit(current)
@@ -192,6 +258,8 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
         except TimeoutError as exc:
             raise FetchError("Délai dépassé : le serveur ne répond pas.") from exc
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            if time.monotonic() > deadline:
+                raise FetchError("Délai dépassé : le serveur ne répond pas.") from exc
             reason = getattr(exc, "reason", exc)
             raise FetchError(f"Connexion impossible : {reason}") from exc
         with response:
@@ -201,11 +269,14 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
                 raise FetchError("Délai dépassé pendant la lecture du flux.") from exc
             except (http.client.HTTPException, OSError) as exc:
                 raise FetchError(f"Lecture interrompue : {exc}") from exc
+            if time.monotonic() > deadline:
+                raise FetchError("Délai dépassé pendant la lecture du flux.")
             return FetchResult(
                 response.status,
                 content,
                 response.headers.get("ETag", ""),
                 response.headers.get("Last-Modified", ""),
                 current,
+                response.headers.get("Content-Type", ""),
             )
     raise FetchError(f"Trop de redirections (plus de {settings.PANORAMA_FETCH_MAX_REDIRECTS}).")

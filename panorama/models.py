@@ -272,3 +272,40 @@ class AbonnementEdition(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.membre)
+
+
+class ExceptionEtiquetage(TimeStampedModel):
+    """A town staff removed from an article: the matcher no longer proposes it after the same words.
+
+    ``contexte`` holds the (folded, lower-case) words right before the name — « boulevard de » for
+    « boulevard de Vierzon ». With no words before the name, the exception holds for its source only.
+    """
+
+    ville = models.ForeignKey(Ville, verbose_name=_("ville"), on_delete=models.CASCADE, related_name="+")
+    contexte = models.CharField(_("mots avant le nom"), max_length=120, blank=True)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    texte = models.CharField(_("nom écrit"), max_length=200, blank=True)
+    article = models.ForeignKey(
+        ArticlePresse, verbose_name=_("article corrigé"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("corrigé par"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("exception d'étiquetage")
+        verbose_name_plural = _("exceptions d'étiquetage")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ville", "contexte", "source"], nulls_distinct=False, name="exception_etiquetage_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(contexte="") | Q(source__isnull=False), name="exception_sans_contexte_par_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contexte} {self.texte} ≠ {self.ville}".strip()

@@ -243,6 +243,11 @@ def known_appearances(*, source: Source, canonical_urls: list[str], guids: list[
     return urls, known_guids
 
 
+def article_source_ids(*, article: ArticlePresse) -> list[int]:
+    """The sources an article appeared in."""
+    return sorted(set(article.parutions.values_list("source_id", flat=True)))
+
+
 def appearance_exists(*, canonical_url: str) -> bool:
     return Parution.objects.filter(url_canonique=canonical_url).exists()
 

@@ -17,7 +17,7 @@ from villes.models import Ville
 from .. import selectors
 from ..dedup import canonical_url
 from ..matching import title_fingerprint
-from ..models import ArticlePresse, Parution, Source
+from ..models import ArticlePresse, ExceptionEtiquetage, Parution, Source
 from ..permissions import can_curate, require
 from .tagging import article_tag, tags_apply
 
@@ -32,10 +32,14 @@ def article_review(
     resume: str,
     visibilite: str,
 ) -> ArticlePresse:
-    """Keep or discard an article, with the towns, themes and the team's own summary."""
+    """Keep or discard an article, with the towns, themes and the team's own summary.
+
+    A town the matcher proposed and staff removed becomes an exception it learns from.
+    """
     require(can_curate(actor))
     with transaction.atomic():
         article = ArticlePresse.objects.select_for_update().get(pk=article.pk)
+        _learn_from_removed_towns(actor=actor, article=article, kept={v.code_insee for v in villes})
         article.statut = ArticlePresse.Statut.RETENU if keep else ArticlePresse.Statut.ECARTE
         article.resume = resume.strip()
         article.visibilite = visibilite
@@ -56,7 +60,7 @@ def article_suggest(*, actor: User, titre: str, source: Source, publie_le: date,
         if selectors.appearance_exists(canonical_url=canon):
             raise ValidationError(_("Cet article est déjà dans le panorama."), code="duplicate")
         moment = timezone.make_aware(datetime.combine(publie_le, datetime.min.time()).replace(hour=12))
-        tags = article_tag(titre=titre, departements=source.departements_list)
+        tags = article_tag(titre=titre, departements=source.departements_list, source_id=source.pk)
         article = ArticlePresse.objects.create(
             titre=titre.strip()[:500],
             empreinte=title_fingerprint(titre),
@@ -70,3 +74,33 @@ def article_suggest(*, actor: User, titre: str, source: Source, publie_le: date,
             article=article, source=source, url=url, url_canonique=canon, titre=article.titre, publie_le=moment
         )
     return article
+
+
+def _learn_from_removed_towns(*, actor: User, article: ArticlePresse, kept: set[str]) -> list[ExceptionEtiquetage]:
+    """Each town the matcher proposed that staff took off: not proposed again after the same words.
+
+    With words before the name (« boulevard de » Vierzon) the exception holds everywhere; a name
+    with nothing before it (« Lignières : … ») is an exception for the article's sources only.
+    """
+    removed = [m for m in article.motifs if m.get("type") == "ville" and m.get("code") and m["code"] not in kept]
+    if not removed:
+        return []
+    ville_ids = selectors.ville_ids_by_code(codes={m["code"] for m in removed})
+    source_ids = selectors.article_source_ids(article=article)
+    rows = []
+    for motif in removed:
+        if motif["code"] not in ville_ids:
+            continue
+        contexte = motif.get("contexte", "")
+        for source_id in [None] if contexte else source_ids:
+            rows.append(
+                ExceptionEtiquetage(
+                    ville_id=ville_ids[motif["code"]],
+                    contexte=contexte,
+                    source_id=source_id,
+                    texte=motif.get("texte", "")[:200],
+                    article=article,
+                    cree_par=actor,
+                )
+            )
+    return ExceptionEtiquetage.objects.bulk_create(rows, ignore_conflicts=True)

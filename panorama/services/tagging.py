@@ -36,6 +36,7 @@ def article_tag(
     titre: str,
     texte: str = "",
     departements: list[str],
+    source_id: int | None = None,
     towns: TownMatcher | None = None,
     keywords: KeywordMatcher | None = None,
 ) -> Tags:
@@ -46,7 +47,7 @@ def article_tag(
     towns = towns or town_matcher()
     keywords = keywords or keyword_matcher()
     tags = Tags()
-    for mention in towns.find(f"{titre}\n{texte}", departements=departements):
+    for mention in towns.find(f"{titre}\n{texte}", departements=departements, source_id=source_id):
         tags.villes.add(mention.code_insee)
         tags.motifs.append(
             {
@@ -55,6 +56,7 @@ def article_tag(
                 "nom": mention.nom,
                 "texte": mention.texte,
                 "raison": mention.raison,
+                "contexte": mention.contexte,
             }
         )
     for rule in keywords.find(f"{titre}\n{texte}"):

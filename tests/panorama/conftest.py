@@ -36,6 +36,17 @@ MALFORMED = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel
 
 ETAG = '"version-1"'
 
+# Latin-1 as servers really send it: Windows-1252 bytes (’ is 0x92, œ 0x9C) under an ISO-8859-1 label.
+LATIN1 = """<?xml version="1.0" encoding="ISO-8859-1"?>
+<rss version="2.0"><channel><title>L'Écho du Berry</title><link>https://presse.example/</link>
+<item><title>Châteauroux : l’été des commerçants, une œuvre collective</title>
+<link>https://presse.example/chateauroux-ete</link><guid>latin-1</guid>
+<pubDate>Mon, 05 Oct 2026 06:30:00 +0200</pubDate><description>Fête.</description></item>
+</channel></rss>"""
+
+HTML_PAGE = b"<!DOCTYPE html><html lang=fr><head><title>Accueil</title></head><body><h1>Bienvenue</h1></body></html>"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
 
 class FeedHandler(BaseHTTPRequestHandler):
     requests: list = []  # noqa: RUF012 (shared log of what the server received)
@@ -83,6 +94,42 @@ class FeedHandler(BaseHTTPRequestHandler):
                 self._send(RSS.encode())
             except (BrokenPipeError, ConnectionResetError):
                 return
+        elif path == "/trickle":
+            # Headers at once, then one byte every 50 ms for 30 s: each byte arrives in time.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            try:
+                for byte in (RSS.encode() * 2)[:600]:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except (BrokenPipeError, ConnectionResetError):
+                return
+        elif path == "/trickle-headers":
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nX-Lent: " + b"a" * 500:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except (BrokenPipeError, ConnectionResetError):
+                return
+        elif path == "/html":
+            self._send(HTML_PAGE, ctype="text/html; charset=utf-8")
+        elif path == "/html-as-rss":
+            self._send(HTML_PAGE, ctype="application/rss+xml")
+        elif path == "/json":
+            self._send(b'{"articles": []}', ctype="application/json")
+        elif path == "/image":
+            self._send(PNG, ctype="image/png")
+        elif path == "/latin1-header":
+            body = LATIN1.replace('encoding="ISO-8859-1"', 'encoding="utf-8"')  # the HTTP header wins
+            self._send(body.encode("cp1252"), ctype="application/rss+xml; charset=ISO-8859-1")
+        elif path == "/latin1-declaration":
+            self._send(LATIN1.encode("cp1252"), ctype="application/rss+xml")
+        elif path == "/windows-1252":
+            body = LATIN1.replace("ISO-8859-1", "windows-1252")
+            self._send(body.encode("cp1252"), ctype="text/xml")
         elif path.startswith("/redirect/"):
             n = int(path.rsplit("/", 1)[1])
             self.send_response(302)

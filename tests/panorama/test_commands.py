@@ -42,3 +42,21 @@ def test_bench_command_runs_and_leaves_nothing_behind(villes):
     assert "Collecte complète" in out.getvalue()
     assert ArticlePresse.objects.count() == 0
     assert not Source.objects.exists()
+
+
+def test_bench_command_tracks_every_acv_and_pvd_town_of_france_with_national(db):
+    """With --national the bench tracks the 1,851 towns of both programmes, matcher knowing every commune."""
+    out = StringIO()
+    call_command("bench_ingestion", entrees=30, national=True, stdout=out)
+    assert "1851 suivies, 37545 noms de communes de France" in out.getvalue()
+    assert ArticlePresse.objects.count() == 0
+
+
+def test_tagging_quality_command_reports_precision_and_recall():
+    """evaluer_etiquetage prints precision and recall for the development and held-out sets."""
+    out = StringIO()
+    call_command("evaluer_etiquetage", stdout=out)
+    text = out.getvalue()
+    assert "titres_etiquetes.csv : 323 titres, précision" in text
+    assert "titres_etiquetes_reserve.csv : 110 titres" in text
+    assert "Ensemble : 433 titres" in text

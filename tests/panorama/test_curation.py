@@ -144,3 +144,35 @@ def test_subscription_to_editions(client, partenaire):
     assert AbonnementEdition.objects.get(membre=partenaire).actif
     client.post(reverse("panorama:abonnement-update"), {})
     assert not AbonnementEdition.objects.get(membre=partenaire).actif
+
+
+def test_a_town_staff_remove_is_not_proposed_again_after_the_same_words(client, equipe, villes):
+    """Staff take Blois off « les Journées de Blois » in Paris; the next such headline is not tagged Blois."""
+    from panorama.models import ExceptionEtiquetage
+
+    source = SourceFactory(departements="41")
+    services.ingest_entries(
+        source=source,
+        entries=[{"title": "Paris : les Journées de Blois au Grand Palais", "link": "https://p.example/1", "id": "1"}],
+    )
+    article = ArticlePresse.objects.get()
+    assert [v.slug for v in article.villes.all()] == ["blois"]
+    client.force_login(equipe)
+    client.post(
+        reverse("panorama:article-review", args=[article.pk]),
+        {f"a{article.pk}-visibilite": "partenaires", "decision": "ecarter"},
+    )
+    exception = ExceptionEtiquetage.objects.get()
+    assert (exception.ville, exception.contexte, exception.source) == (villes["blois"], "journees de", None)
+    other = SourceFactory(departements="41")
+    services.ingest_entries(
+        source=other,
+        entries=[
+            {"title": "Lyon : les Journées de Blois en tournée", "link": "https://p.example/2", "id": "2"},
+            {"title": "Blois : la rue du Commerce rouvre", "link": "https://p.example/3", "id": "3"},
+        ],
+    )
+    lyon = ArticlePresse.objects.get(titre__startswith="Lyon")
+    assert not lyon.villes.exists()
+    assert lyon.statut == ArticlePresse.Statut.HORS_PERIMETRE
+    assert [v.slug for v in ArticlePresse.objects.get(titre__startswith="Blois").villes.all()] == ["blois"]

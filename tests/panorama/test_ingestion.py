@@ -1,6 +1,7 @@
 """Ingestion from a local HTTP server: RSS, Atom, conditional requests, failures, address checks."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from panorama import selectors, services
@@ -177,3 +178,78 @@ def test_a_name_that_changes_to_a_private_address_after_the_check_is_refused(set
     with pytest.raises(FetchError, match="refusée"):
         fetch(f"http://presse-locale.example:{port}/rss")
     assert len(FeedHandler.requests) == before
+
+
+def test_a_trickling_server_cannot_hold_a_fetch_past_its_deadline(feed_server):
+    """A body sent a byte every 50 ms (30 s in all) is cut at the 0.5 s deadline, well before its end."""
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="Délai dépassé"):
+        fetch(f"{feed_server}/trickle")
+    elapsed = time.monotonic() - started
+    print(f"\nflux au compte-gouttes : coupé après {elapsed:.2f} s (délai 0,5 s, le serveur en voulait 30)")
+    assert elapsed < 5
+
+
+def test_a_server_trickling_its_headers_is_cut_at_the_deadline_too(feed_server):
+    """Headers sent a byte at a time do not hold the fetch either."""
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="Délai dépassé"):
+        fetch(f"{feed_server}/trickle-headers")
+    assert time.monotonic() - started < 5
+
+
+def test_the_collection_lock_outlasts_any_fetch(settings):
+    """The per-source lock lasts longer than the fetch deadline plus the time to write a feed."""
+    from panorama.services.ingestion import lock_seconds
+
+    for timeout in (0.5, 15, 60):
+        settings.PANORAMA_FETCH_TIMEOUT = timeout
+        assert lock_seconds() >= timeout + 300
+
+
+def test_a_second_collection_of_a_source_waits_for_the_first(feed_server, villes):
+    """While a source's collection holds its lock, another one is skipped, and runs once it is released."""
+    from django.core.cache import cache
+
+    source = SourceFactory(url_flux=f"{feed_server}/rss")
+    cache.add(f"panorama:ingest:{source.pk}", 1, timeout=60)
+    try:
+        assert services.ingest_source(source_id=source.pk).status == "skipped"
+    finally:
+        cache.delete(f"panorama:ingest:{source.pk}")
+    assert services.ingest_source(source_id=source.pk).status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/html", "une page HTML"),
+        ("/html-as-rss", "une page HTML"),
+        ("/json", "des données JSON"),
+        ("/image", "une image"),
+    ],
+)
+def test_a_response_that_is_not_a_feed_is_an_error_shown_to_staff(feed_server, villes, client, equipe, path, message):
+    """An HTML page, JSON or an image given as a feed is an error on the source, on the staff's health page."""
+    source = SourceFactory(url_flux=f"{feed_server}{path}", nom="Journal qui n'a pas de flux")
+    report = services.ingest_source(source_id=source.pk)
+    assert report.status == "error"
+    source.refresh_from_db()
+    assert source.echecs_consecutifs == 1
+    assert message in source.derniere_erreur
+    assert "Ce n'est pas un flux RSS ou Atom" in source.derniere_erreur
+    client.force_login(equipe)
+    page = client.get(reverse("panorama:source-list")).content.decode()
+    assert "Ce n&#x27;est pas un flux RSS ou Atom" in page or "Ce n'est pas un flux RSS ou Atom" in page
+
+
+@pytest.mark.parametrize("path", ["/latin1-header", "/latin1-declaration", "/windows-1252"])
+def test_declared_latin_1_and_windows_1252_feeds_are_decoded(feed_server, villes, path):
+    """A feed in Latin-1 (read as Windows-1252, as servers send it) or Windows-1252 keeps its accents."""
+    source = SourceFactory(url_flux=f"{feed_server}{path}", departements="36")
+    assert services.ingest_source(source_id=source.pk).status == "ok"
+    assert ArticlePresse.objects.get().titre == "Châteauroux : l’été des commerçants, une œuvre collective"

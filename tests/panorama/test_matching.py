@@ -1,23 +1,21 @@
-"""Tagging: towns (with homonyms, short forms, word boundaries), keyword rules, the labelled set."""
-
-import csv
-from pathlib import Path
+"""Tagging: towns (every commune of France, context, homonyms, former communes), keyword rules, the labelled sets."""
 
 import pytest
 
+from panorama.evaluation import DEVELOPMENT, HELD_OUT, evaluate
 from panorama.matching import (
+    Exception_,
     KeywordMatcher,
     Rule,
     build_matcher,
     fold,
-    other_communes,
+    gazetteer,
     same_story,
     title_fingerprint,
     town_matcher,
 )
 from villes.services import villes_import_reference
 
-LABELLED = Path(__file__).parent / "titres_etiquetes.csv"
 REGION = ["18", "28", "36", "37", "41", "45"]
 
 TOWNS = [
@@ -32,6 +30,19 @@ TOWNS = [
     ("41136", "Mer", "41"),
     ("18127", "Lignières", "18"),
     ("37119", "L'Île-Bouchard", "37"),
+    ("18033", "Bourges", "18"),
+    ("18279", "Vierzon", "18"),
+    ("28085", "Chartres", "28"),
+    ("28134", "Dreux", "28"),
+    ("37072", "Chinon", "37"),
+    ("37115", "Descartes", "37"),
+    ("37196", "Richelieu", "37"),
+    ("41269", "Vendôme", "41"),
+    ("28061", "Brou", "28"),
+    ("45191", "Le Malesherbois", "45"),
+    ("41167", "Veuzain-sur-Loire", "41"),
+    ("45315", "Sully-sur-Loire", "45"),
+    ("28018", "Authon-du-Perche", "28"),
 ]
 
 
@@ -103,9 +114,108 @@ def test_mention_says_why(matcher):
     assert "forme courte" in mention.raison
 
 
-def test_national_list_is_loaded():
-    """The matcher knows about 1,850 communes of the national ACV and PVD lists."""
-    assert len(other_communes()) > 1800
+def test_every_commune_of_france_is_known():
+    """The gazetteer holds the 34,969 current communes and the 2,576 former ones, from the committed reference."""
+    places = gazetteer()
+    assert len(places.current) == 34969
+    assert len(places.chef_lieu) == 2576
+    assert places.chef_lieu["45191"] == "45191"  # Malesherbes → Le Malesherbois
+    assert places.chef_lieu["41023"] == "41151"  # Bourré → Montrichard Val de Cher
+
+
+def test_an_unknown_name_beginning_like_a_tracked_one_is_not_that_town(matcher):
+    """« Nogent-sur-Vernisson », « Nogent-le-Phaye » and an invented « Nogent-le-Xyz » are not Nogent-le-Rotrou."""
+    assert codes(matcher, "Nogent-sur-Vernisson : l'arboretum", REGION) == []
+    assert codes(matcher, "Nogent-le-Phaye : un lotissement", ["28"]) == []
+    assert codes(matcher, "Nogent-le-Xyz : une fête", ["28"]) == []
+    assert codes(matcher, "Paris : la station Richelieu-Drouot fermée", ["75"]) == []
+    assert codes(matcher, "La ligne Bourges-Vierzon rouverte", ["18"]) == ["18033", "18279"]
+
+
+def test_a_former_commune_tags_the_commune_that_took_it_in(matcher):
+    """Delegated and associated communes (Malesherbes, Onzain) tag the commune that took them in, and say so."""
+    assert codes(matcher, "Malesherbes : la place du Martroi", ["45"]) == ["45191"]
+    (mention,) = matcher.find("Onzain : la gare rénovée", departements=["41"])
+    assert (mention.code_insee, mention.nom) == ("41167", "Veuzain-sur-Loire")
+    assert "ancienne commune" in mention.raison
+    assert codes(matcher, "Mainvilliers : la mairie annexe", ["45"]) == ["45191"]
+    assert codes(matcher, "Mainvilliers : la zone commerciale", ["28"]) == []  # the Mainvilliers near Chartres
+
+
+@pytest.mark.parametrize(
+    ("text", "departements"),
+    [
+        ("Paris : la rue de Blois change de nom", ["75"]),
+        ("Tours : les travaux de l'avenue de Blois reportés", ["37"]),
+        ("Le Mans : la rue de Chartres repavée", ["72"]),
+        ("Paris : la place Vendôme illuminée", ["75"]),
+        ("Un rond-point route d'Issoudun", ["36"]),
+        ("Tours : le lycée Descartes rénové", ["37"]),
+        ("Orléans : l'hôtel de Sully rouvre", ["45"]),
+    ],
+)
+def test_a_town_inside_a_street_square_or_building_name_is_not_that_town(matcher, text, departements):
+    """« boulevard de Vierzon », « place Vendôme », « lycée Descartes » name places elsewhere."""
+    assert codes(matcher, text, departements) == []
+
+
+def test_street_context_keeps_the_town_the_headline_is_about(matcher):
+    """« Bourges : le boulevard de Vierzon » is about Bourges; « la gare de Vierzon » and « le château de Chinon » are there."""
+    assert codes(matcher, "Bourges : le boulevard de Vierzon fermé", ["18"]) == ["18033"]
+    assert codes(matcher, "La gare de Vierzon modernisée", ["18"]) == ["18279"]
+    assert codes(matcher, "Le château de Chinon accueille 300 000 visiteurs", ["37"]) == ["37072"]
+    assert codes(matcher, "Le maire de Dreux présente ses vœux", ["28"]) == ["28134"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Un colloque sur Pierre de Blois à Poitiers",
+        "Le cardinal de Richelieu au cœur d'une exposition",
+        "René Descartes : une nouvelle biographie",
+        "Thomas Mer élu président du club",
+        "M. Brou, adjoint au maire, présente le budget",
+        "Le duc de Sully raconté aux enfants",
+        "« Les Fantômes de Chinon », roman d'un auteur belge",
+    ],
+)
+def test_a_town_inside_a_person_or_a_title_is_not_that_town(matcher, text):
+    """People (« Pierre de Blois », « Thomas Mer », « M. Brou ») and quoted titles of works are not towns."""
+    assert codes(matcher, text) == []
+
+
+def test_a_first_name_then_a_comma_is_not_a_person_of_that_name(matcher):
+    """« Pierre, habitant de Vierzon » is about Vierzon."""
+    assert codes(matcher, "Pierre, habitant de Vierzon, raconte son quartier", ["18"]) == ["18279"]
+
+
+def test_any_departement_written_after_the_name_decides(matcher):
+    """« (Sarthe) », « (Loiret) », « (52) »: every département name or number is a hint."""
+    assert codes(matcher, "Sully (Loiret) : le château rouvre", ["75"]) == ["45315"]
+    assert codes(matcher, "Sully (Calvados) : l'église classée", REGION) == []
+    assert codes(matcher, "Authon (Eure-et-Loir) : la fête de la pomme", REGION) == ["28018"]
+    assert codes(matcher, "Nogent (52) : la coutellerie", ["28"]) == []
+
+
+def test_a_unique_name_counts_only_in_the_source_region(matcher):
+    """« Brou » in a Bourg-en-Bresse paper is the monastery's quarter there, not the Eure-et-Loir commune."""
+    assert codes(matcher, "Bourg-en-Bresse : le monastère royal de Brou restauré", ["01"]) == []
+    assert codes(matcher, "Brou : le marché déménage", ["45"]) == ["28061"]
+
+
+def test_staff_exception_stops_a_tag_after_the_same_words(matcher):
+    """A town staff removed after « Maison de » is not proposed after those words again, but still elsewhere."""
+    learned = build_matcher(TOWNS, exceptions=[Exception_("18279", "maison de")])
+    assert codes(matcher, "Paris : la Maison de Vierzon ouvre", ["18"]) == ["18279"]
+    assert codes(learned, "Paris : la Maison de Vierzon ouvre", ["18"]) == []
+    assert codes(learned, "Vierzon : la Maison de la culture", ["18"]) == ["18279"]
+
+
+def test_staff_exception_without_words_before_holds_for_its_source_only():
+    """Removed at the head of a headline, a town stays proposed for other sources."""
+    learned = build_matcher(TOWNS, exceptions=[Exception_("18127", "", source_id=7)])
+    assert [m.code_insee for m in learned.find("Lignières : le marché", departements=["18"], source_id=7)] == []
+    assert [m.code_insee for m in learned.find("Lignières : le marché", departements=["18"], source_id=8)] == ["18127"]
 
 
 def test_keyword_rules_ignore_case_accents_and_accept_stars():
@@ -127,21 +237,30 @@ def test_same_story_across_titles():
     assert not same_story(a, c)
 
 
+def _report(name, score):
+    print(
+        f"\nétiquetage, {name} : {score.rows} titres, précision {score.precision:.3f}, rappel {score.recall:.3f} "
+        f"(VP {score.tp}, FP {score.fp}, FN {score.fn})"
+    )
+
+
 @pytest.mark.django_db
 def test_labelled_headlines_precision_and_recall():
-    """On 186 labelled headlines (homonyms, names inside words, short forms), precision ≥ 0.97 and recall ≥ 0.95."""
+    """On the 323 headlines of the development set, precision and recall ≥ 0.98 (towns read from the database)."""
     villes_import_reference()
-    matcher = town_matcher()
-    tp = fp = fn = 0
-    rows = list(csv.DictReader(LABELLED.open(encoding="utf-8")))
-    for row in rows:
-        expected = set(filter(None, row["attendus"].split(";")))
-        found = {m.code_insee for m in matcher.find(row["titre"], departements=row["departements"].split(";"))}
-        tp, fp, fn = tp + len(expected & found), fp + len(found - expected), fn + len(expected - found)
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    print(
-        f"\nétiquetage : {len(rows)} titres, précision {precision:.3f}, rappel {recall:.3f} (VP {tp}, FP {fp}, FN {fn})"
-    )
-    assert len(rows) >= 150
-    assert precision >= 0.97
-    assert recall >= 0.95
+    score = evaluate(DEVELOPMENT, town_matcher())
+    _report("développement", score)
+    assert score.rows >= 300
+    assert score.precision >= 0.98
+    assert score.recall >= 0.98
+
+
+@pytest.mark.django_db
+def test_held_out_headlines_precision_and_recall():
+    """On the 110 held-out headlines (never tuned on), precision and recall ≥ 0.97."""
+    villes_import_reference()
+    score = evaluate(HELD_OUT, town_matcher())
+    _report("réserve", score)
+    assert score.rows >= 100
+    assert score.precision >= 0.97
+    assert score.recall >= 0.97
