@@ -151,19 +151,37 @@ def edition_groups(*, edition: Edition, user=None, levels: list[str] | None = No
     return group_articles(edition_articles(edition=edition, user=user, levels=levels))
 
 
+CHART_HEIGHT = 90  # the tallest bar of the town's press chart, in SVG units
+CHART_BASE = 110  # the chart's axis: bars stand on it, month names hang below it
+CHART_STEP = 40  # each month's column
+
+
 @dataclass(frozen=True)
 class MonthCount:
     month: date
     count: int
-    height: int  # bar height in the chart, out of 44 (room for its label)
+    height: int  # bar height in the chart, out of CHART_HEIGHT
+    index: int = 0
 
     @property
     def y(self) -> int:
-        return 50 - self.height
+        return CHART_BASE - self.height
+
+    @property
+    def x(self) -> int:
+        return self.index * CHART_STEP + 6
+
+    @property
+    def cx(self) -> int:
+        return self.index * CHART_STEP + CHART_STEP // 2
 
 
 def ville_press(*, ville: Ville, user, months: int = 12) -> dict:
-    """The town page's section: its latest press mentions and mentions per month (fixed queries)."""
+    """The town page's section: its latest press mentions and mentions per month (fixed queries).
+
+    When the visitor sees none, ``hidden`` says how many kept articles they may not see (members-only),
+    so that the page says so instead of « no article ».
+    """
     visible = ArticlePresse.objects.visible_to(user).kept().filter(villes=ville)
     latest = list(_with_references(visible).order_by("-publie_le", "-pk")[:8])
     today = timezone.localdate()
@@ -181,11 +199,20 @@ def ville_press(*, ville: Ville, user, months: int = 12) -> dict:
     by_month = {(m.year, m.month): n for m, n in counts.items()}
     top = max(by_month.values(), default=0)
     series = []
-    for index in range(start_index, start_index + months):
+    for position, index in enumerate(range(start_index, start_index + months)):
         month = date(index // 12, index % 12 + 1, 1)
         n = by_month.get((month.year, month.month), 0)
-        series.append(MonthCount(month, n, round(44 * n / top) if top else 0))
-    return {"articles": latest, "months": series, "total": sum(m.count for m in series)}
+        series.append(MonthCount(month, n, round(CHART_HEIGHT * n / top) if top else 0, position))
+    hidden = 0
+    if not latest and not is_equipe(user):
+        hidden = ArticlePresse.objects.kept().filter(villes=ville).count()
+    return {
+        "articles": latest,
+        "months": series,
+        "total": sum(m.count for m in series),
+        "hidden": hidden,
+        "width": CHART_STEP * months,
+    }
 
 
 def sources_health() -> QuerySet[Source]:

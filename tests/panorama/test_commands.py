@@ -60,3 +60,96 @@ def test_tagging_quality_command_reports_precision_and_recall():
     assert "titres_etiquetes.csv : 323 titres, précision" in text
     assert "titres_etiquetes_reserve.csv : 110 titres" in text
     assert "Ensemble : 433 titres" in text
+
+
+SOURCES_HEADER = "name,url,rss_url,departements,source\n"
+
+
+def _import_file(tmp_path, text: str, name: str = "sources.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    out = StringIO()
+    call_command("import_sources_presse", str(path), stdout=out)
+    return out.getvalue()
+
+
+def test_import_sources_from_a_given_file(tmp_path, villes):
+    """« import_sources_presse FILE » imports that file's sources, then updates them on a second run."""
+    text = (
+        SOURCES_HEADER
+        + "Le Petit Solognot,https://petit-solognot.example,https://petit-solognot.example/rss,41,équipe\n"
+    )
+    assert "1 source de presse importée (1 créée, 0 mise à jour)" in _import_file(tmp_path, text)
+    assert "(0 créée, 1 mise à jour)" in _import_file(tmp_path, text)
+    assert Source.objects.get().departements_list == ["41"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "messages"),
+    [
+        (
+            "Bon titre,https://a.example,https://a.example/rss,41,x\nMauvais,https://b.example,javascript:alert(1),41,x\n",
+            [
+                "sources.csv, ligne 3 : adresse du flux refusée : « javascript:alert(1) » n'est pas une adresse http:// ou https://"
+            ],
+        ),
+        (
+            "Court,https://a.example,https://a.example/rss,41\n",
+            ["sources.csv, ligne 2 : 4 champs au lieu des 5 de l'en-tête"],
+        ),
+        (
+            "Titre,https://a.example,https://a.example/rss,41,x\nTitre,https://a.example,https://a.example/rss,41,x\n",
+            ["sources.csv, ligne 3 : ligne identique à la ligne 2"],
+        ),
+        (
+            "Titre,https://a.example,https://a.example/rss,41,x\nTitre,https://b.example,https://b.example/rss,18,y\n",
+            ["sources.csv, ligne 3 : name « Titre » déjà présent ligne 2"],
+        ),
+        (
+            "Un,https://a.example,https://a.example/rss,41,x\nDeux,https://b.example,https://a.example/rss,18,y\n",
+            ["sources.csv, ligne 3 : flux déjà donné ligne 2"],
+        ),
+        (
+            "Titre,ftp://a.example,,99;Loiret,x\n",
+            [
+                "sources.csv, ligne 2 : adresse du site refusée : « ftp://a.example »",
+                "sources.csv, ligne 2 : département inconnu : « 99 », « Loiret »",
+            ],
+        ),
+        ("", ["sources.csv, ligne 1 : aucune ligne de données après l'en-tête"]),
+    ],
+)
+def test_import_sources_checks_every_row_first_and_imports_nothing_on_error(tmp_path, villes, rows, messages):
+    """A bad row (scheme, short row, duplicate, unknown département) refuses the whole file, with file and line."""
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as refused:
+        _import_file(tmp_path, SOURCES_HEADER + rows)
+    print(f"\n{refused.value}")
+    assert str(refused.value).startswith("Import annulé, rien n'a été importé")
+    for message in messages:
+        assert message in str(refused.value)
+    assert not Source.objects.exists()
+    assert not RegleMotCle.objects.exists()
+
+
+def test_import_sources_of_an_empty_file_exits_with_an_error(tmp_path):
+    """Run as a program, an empty file is an error: non-zero exit and the reason on stderr."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    empty = tmp_path / "vide.csv"
+    empty.write_bytes(b"")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_sources_presse", str(empty)],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "reseau_acv.settings.test"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "vide.csv : le fichier est vide" in result.stderr

@@ -144,8 +144,8 @@ def test_demo_feed_read_from_disk_in_demo_mode(settings, villes):
 
 def test_sources_imported_from_the_reference_csv(db):
     """The 23 press sources of the reference file are created once, with their départements."""
-    assert services.sources_import() == 23
-    assert services.sources_import() == 23
+    assert services.sources_import().created == 23
+    assert services.sources_import().updated == 23
     assert Source.objects.count() == 23
     nr = Source.objects.get(nom="La Nouvelle République – édition Indre")
     assert nr.departements_list == ["36"]

@@ -1,5 +1,7 @@
 """Pages: visibility for every role (not allowed looks like not found), query counts, press law."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -202,7 +204,7 @@ def test_town_page_chart_counts_mentions_per_month(client_for, villes):
     data = next(data for section, data in months if section.key == "presse")
     assert data["total"] == 2
     assert data["months"][-1].count == 2
-    assert data["months"][-1].height == 44
+    assert data["months"][-1].height == 90  # the tallest bar
     assert len(data["months"]) == 12
 
 
@@ -283,3 +285,34 @@ def test_town_page_chart_starts_at_midnight_paris_time(client_for, villes):
     data = ville_press(ville=villes["blois"], user=None)
     assert data["months"][0].count == 1
     assert data["total"] == 1
+
+
+def test_town_press_chart_names_months_in_full(client_for, villes):
+    """The chart's labels are whole French month names (« juin », « juillet »), never « jui » or « jul »."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    ArticleFactory(titre="Blois : ce mois-ci", villes=[villes["blois"]], visibilite=Visibilite.PUBLIC)
+    content = client_for("partenaire").get(villes["blois"].get_absolute_url()).content.decode()
+    labels = re.findall(r'class="press-month"[^>]*>([^<]+)</text>', content)
+    assert len(labels) == 12
+    assert labels[-1] == date_format(timezone.localdate(), "F")
+    assert {"janvier", "juin", "juillet", "décembre"} <= set(labels)
+    assert not {"jui", "jul", "jan", "déc"} & set(labels)
+
+
+def test_anonymous_visitor_is_told_the_town_has_members_only_press(client, villes):
+    """A town whose kept articles are all for members says so to an anonymous visitor, with a sign-in link."""
+    ArticleFactory(titre="Blois : article réservé", villes=[villes["blois"]], visibilite=Visibilite.PARTENAIRES)
+    ArticleFactory(titre="Blois : autre article réservé", villes=[villes["blois"]], visibilite=Visibilite.RESEAU)
+    content = client.get(villes["blois"].get_absolute_url()).content.decode()
+    assert "2 articles de presse mentionnent cette ville ; ils sont réservés aux membres du réseau." in content
+    assert "Aucun article" not in content
+    assert "Blois : article réservé" not in content
+    assert "Se connecter pour les lire" in content
+
+
+def test_town_without_any_press_says_there_is_none(client, villes):
+    """With no kept article at all, the section says so plainly."""
+    content = client.get(villes["dreux"].get_absolute_url()).content.decode()
+    assert "Aucun article retenu ne mentionne cette ville pour l'instant." in content
