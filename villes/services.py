@@ -357,3 +357,114 @@ def invitations_send(*, actor: User, plans: list[InvitationPlan]) -> list[Invita
 def invitation_create_with_missions(*, actor: User, plan: InvitationPlan) -> Invitation:
     """Invite one member; for a lead, plan their missions on the chosen towns."""
     return invitations_send(actor=actor, plans=[plan])[0]
+
+
+NATIONAL_DIR = REFERENCE_DIR / "national"
+
+
+def _parse_national(directory: Path) -> tuple[dict[str, dict], list[str]]:
+    """Read the national ACV and PVD lists; return town rows keyed by INSEE code, and skipped lines."""
+    towns: dict[str, dict] = {}
+    skipped: list[str] = []
+    departements: dict[str, str] = {}
+    regions: dict[str, str] = {}
+
+    name = "pvd_communes.csv"
+    pvd_rows = _read(directory / name)
+    for line, row in pvd_rows:
+        code = (row.get("insee_code") or "").strip()
+        if not INSEE_RE.match(code):
+            skipped.append(f"{name}, ligne {line} : code INSEE invalide « {code} »")
+            continue
+        departements.setdefault(row["departement_code"].strip(), row["departement_name"].strip())
+        regions.setdefault(row["departement_code"].strip(), row["region_name"].strip())
+    for line, row in pvd_rows:
+        code = (row.get("insee_code") or "").strip()
+        if not INSEE_RE.match(code):
+            continue
+        siren = (row.get("siren_epci") or "").strip()
+        towns[code] = {
+            "nom": _required(row, "name", name, line),
+            "departement_code": _required(row, "departement_code", name, line),
+            "departement_nom": _required(row, "departement_name", name, line),
+            "region": regions[row["departement_code"].strip()],
+            "population": _int(row.get("population", ""), "population", name, line),
+            "epci_nom": (row.get("epci") or "").strip(),
+            "epci_siren": siren if re.fullmatch(r"[0-9]{9}", siren) else "",
+            "pvd_groupe": (row.get("id_pvd") or "").strip()[:20],
+            "source": "ANCT, liste nationale PVD (janvier 2021), data/reference/national/pvd_communes.csv",
+            "programmes": {"pvd"},
+        }
+
+    name = "acv_communes.csv"
+    for line, row in _read(directory / name):
+        code = _insee(row, name, line)
+        dep = _required(row, "departement_code", name, line)
+        siren = (row.get("siren_epci") or "").strip()
+        data = towns.setdefault(code, {"programmes": set()})
+        data["programmes"] = data["programmes"] | {"acv"}
+        data.update(
+            {
+                "nom": _required(row, "name", name, line),
+                "departement_code": dep,
+                "departement_nom": data.get("departement_nom") or departements.get(dep, dep),
+                "region": _required(row, "region_name", name, line),
+                "population": _int(row.get("population", ""), "population", name, line),
+                "latitude": _coord(row.get("latitude", ""), "latitude", -22, 52, name, line),
+                "longitude": _coord(row.get("longitude", ""), "longitude", -62, 56, name, line),
+                "coordonnees_source": "ANCT (point de carte)",
+                "epci_siren": siren if re.fullmatch(r"[0-9]{9}", siren) else data.get("epci_siren", ""),
+                "source": "ANCT, carte nationale ACV (avril 2025), data/reference/national/acv_communes.csv",
+            }
+        )
+    return towns, skipped
+
+
+@dataclass
+class NationalReport(ImportReport):
+    skipped: list[str] = field(default_factory=list)
+
+
+def villes_import_national(*, directory: Path = NATIONAL_DIR) -> NationalReport:
+    """Add every ACV town and PVD commune of France from the national lists.
+
+    Towns already present (the regional reference, richer: network flag, town-hall points) keep
+    their data and only gain their programmes; the others are created in bulk. Re-running
+    changes nothing. Lines that are not communes (the export's sample row) are skipped and said.
+    """
+    towns, skipped = _parse_national(directory)
+    report = NationalReport(skipped=skipped)
+    with transaction.atomic():
+        programmes = {}
+        for code, values in PROGRAMMES.items():
+            programmes[code], _ = Programme.objects.update_or_create(code=code, defaults=values)
+        existing = dict(Ville.objects.values_list("code_insee", "pk"))
+        taken = set(Ville.objects.values_list("slug", flat=True))
+        new = []
+        for code, data in sorted(towns.items()):
+            if code in existing:
+                continue
+            values = {k: v for k, v in data.items() if k != "programmes"}
+            slug = slugify(values["nom"])
+            if slug in taken:
+                slug = f"{slug}-{code.lower()}"
+            taken.add(slug)
+            new.append(Ville(code_insee=code, slug=slug, **values))
+        Ville.objects.bulk_create(new, batch_size=500)
+        report.created = len(new)
+        report.updated = len(towns) - len(new)
+        ids = dict(Ville.objects.filter(code_insee__in=towns).values_list("code_insee", "pk"))
+        Link = Ville.programmes.through  # noqa: N806 (a model class)
+        Link.objects.bulk_create(
+            [
+                Link(ville_id=ids[code], programme_id=programmes[p].pk)
+                for code, data in towns.items()
+                for p in data["programmes"]
+            ],
+            ignore_conflicts=True,  # a town already in the programme stays as it was
+            batch_size=1000,
+        )
+        for code, data in towns.items():
+            for p in data["programmes"]:
+                report.by_programme[p] = report.by_programme.get(p, 0) + 1
+    return report

@@ -1,0 +1,270 @@
+"""Measure every key page for each role: SQL queries, median and 95th-percentile time, HTML size.
+
+    DATABASE_URL=postgres://…/reseau_acv_national python manage.py bench_pages
+    python manage.py bench_pages --bases postgres://…/reseau_acv_regional postgres://…/reseau_acv_national
+
+With ``--bases`` each database (seeded by ``seed_scale``) is measured in turn by a child process
+and the results are printed side by side, with the ratio of the last base's median to the
+first's. Requests go through Django's test client in-process, with production-like settings
+(``DEBUG=False``); each round requests every page once, so that a change in the machine's load
+weighs on all pages alike. The framework floor is a trivial view (``/robots.txt``, a template
+without a query of its own) measured in the same loop. Nothing is kept: the sessions the
+measurement opens are rolled back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from panorama.models import ArticlePresse, Edition
+from rencontres.models import Rencontre
+from reseau_acv.accueil.scale import DOMAIN, NAMED
+from reseau_acv.comptes.models import Role, User
+from reseau_acv.core.visibility import Visibilite
+from ressources.models import Question, Ressource, Statut
+from villes.models import Ville
+
+ROLES = ("anonyme", "partenaire", "chef", "equipe")
+MEMBERS = ROLES[1:]
+STAFF = ("equipe",)
+FLOOR = "Plancher (vue triviale)"
+
+
+@dataclass
+class Result:
+    page: str
+    role: str
+    url: str
+    status: int = 0
+    queries: int = 0
+    size: int = 0
+    times: list[float] = field(default_factory=list)
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.times) if self.times else 0.0
+
+    @property
+    def p95(self) -> float:
+        if len(self.times) < 2:
+            return self.p50
+        return statistics.quantiles(self.times, n=20, method="inclusive")[18]
+
+
+def _pages() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(label, url, roles) for each key page, with objects of this database that everyone may see."""
+    town = Ville.objects.filter(reseau_regional=True).order_by("nom").first() or Ville.objects.order_by("pk").first()
+    public = {"statut": Statut.PUBLIE, "visibilite": Visibilite.PUBLIC}
+    ressource = Ressource.objects.filter(**public).order_by("-publie_le").first()
+    question = Question.objects.filter(**public).order_by("-publie_le").first()
+    rencontre = (
+        Rencontre.objects.upcoming().filter(statut=Rencontre.Statut.PUBLIEE, visibilite=Visibilite.PUBLIC).first()
+    )
+    article = ArticlePresse.objects.kept().filter(visibilite=Visibilite.PUBLIC).order_by("-publie_le").first()
+    edition = Edition.objects.published().filter(visibilite=Visibilite.PARTENAIRES).order_by("-debut").first()
+    pages = [
+        (FLOOR, "/robots.txt", ROLES),
+        ("Accueil", "/", ROLES),
+        ("Tableau de bord", "/tableau-de-bord/", MEMBERS),
+        ("Recherche « friche »", "/recherche/?q=friche", ROLES),
+        ("Villes", "/villes/", ROLES),
+        ("Carte", "/villes/carte/", ROLES),
+        ("Annuaire", "/annuaire/", MEMBERS),
+        ("Inviter (formulaire)", "/annuaire/inviter/", STAFF),
+        ("Ressources", "/ressources/", ROLES),
+        ("Proposer une ressource", "/ressources/proposer/", ("chef", "equipe")),
+        ("Fiches d'expérience", "/ressources/retours/", ROLES),
+        ("Questions", "/ressources/questions/", ROLES),
+        ("Poser une question", "/ressources/questions/poser/", ("chef", "equipe")),
+        ("File de modération", "/ressources/moderation/", STAFF),
+        ("Agenda", "/rencontres/", ROLES),
+        ("Plénières", "/rencontres/plenieres/", ROLES),
+        ("Mes inscriptions", "/rencontres/mes-inscriptions/", MEMBERS),
+        ("Panorama", "/panorama/", ROLES),
+        ("Éditions", "/panorama/editions/", ROLES),
+        ("File de tri", "/panorama/tri/", STAFF),
+        ("Préférences de courriel", "/mon-compte/courriels/", MEMBERS),
+        ("Animation", "/animation/", STAFF),
+    ]
+    if town:
+        pages.append(("Page d'une ville", town.get_absolute_url(), ROLES))
+    if ressource:
+        pages.append(("Page d'une ressource", ressource.get_absolute_url(), ROLES))
+    if question:
+        pages.append(("Page d'une question", question.get_absolute_url(), ROLES))
+    if rencontre:
+        pages.append(("Page d'une rencontre", rencontre.get_absolute_url(), ROLES))
+    if article:
+        pages.append(("Page d'un article", article.get_absolute_url(), ROLES))
+    if edition:
+        pages.append(("Page d'une édition", edition.get_absolute_url(), MEMBERS))
+    return pages
+
+
+def _member(role: str) -> User:
+    """The seeded account of a role, or a new one (rolled back with the rest)."""
+    user = User.objects.filter(email=f"{role}@{DOMAIN}").first()
+    return user or User.objects.create_user(f"{role}@{DOMAIN}", role=NAMED[role])
+
+
+def _clients() -> dict[str, Client]:
+    clients = {"anonyme": Client()}
+    for role in MEMBERS:
+        clients[role] = Client()
+        clients[role].force_login(_member(role))
+    return clients
+
+
+def measure(*, repeat: int, only: list[str] | None = None) -> tuple[list[Result], dict]:
+    pages = [p for p in _pages() if not only or p[0] == FLOOR or p[0] in only]
+    clients = _clients()
+    results = [Result(label, role, url) for label, url, roles in pages for role in roles]
+    for result in results:  # warm-up round: status, queries, size
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = clients[result.role].get(result.url)
+        result.status = response.status_code
+        result.queries = len(queries.captured_queries)
+        result.size = len(response.content)
+    for _ in range(repeat):
+        for result in results:
+            if result.status != 200:
+                continue
+            started = time.perf_counter()
+            clients[result.role].get(result.url)
+            result.times.append((time.perf_counter() - started) * 1000)
+    counts = {
+        "villes": Ville.objects.count(),
+        "membres": User.objects.count(),
+        "ressources": Ressource.objects.count(),
+        "articles": ArticlePresse.objects.count(),
+        "rencontres": Rencontre.objects.count(),
+        "equipe": User.objects.filter(role=Role.EQUIPE).count(),
+    }
+    return results, counts
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:.0f}"
+
+
+class Command(BaseCommand):
+    help = "Mesure chaque page clé par rôle (requêtes, médiane, p95, taille du HTML), sur une ou plusieurs bases."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=15, help="Nombre de tours de mesure.")
+        parser.add_argument(
+            "--bases", nargs="+", default=None, help="Adresses de bases à comparer (DATABASE_URL de chacune)."
+        )
+        parser.add_argument("--json", action="store_true", help="Résultats en JSON (pour la comparaison).")
+        parser.add_argument("--sortie", default=None, help="Écrire aussi le tableau dans ce fichier.")
+        parser.add_argument("--pages", nargs="+", default=None, help="Mesurer seulement ces pages (leurs libellés).")
+
+    def handle(self, *args, repeat, bases, json, sortie, pages, **options):
+        if bases:
+            lines = self._compare(bases, repeat, pages)
+        else:
+            if connection.vendor != "postgresql":
+                raise CommandError("Cette mesure demande PostgreSQL (DATABASE_URL=postgres://…).")
+            with (
+                transaction.atomic(),
+                override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]),
+            ):
+                results, counts = measure(repeat=repeat, only=pages)
+                transaction.set_rollback(True)
+            if json:
+                payload = {"counts": counts, "results": [asdict(r) for r in results]}
+                self.stdout.write(_dumps(payload))
+                return
+            lines = self._table(results, counts)
+        for line in lines:
+            self.stdout.write(line)
+        if sortie:
+            with open(sortie, "w", encoding="utf-8") as handle:
+                handle.write("\n".join(lines) + "\n")
+
+    def _table(self, results: list[Result], counts: dict) -> list[str]:
+        lines = [f"Base : {counts}", "", "| page | rôle | statut | requêtes | p50 ms | p95 ms | Ko |", "| --- " * 7 + "|"]
+        for r in results:
+            lines.append(
+                f"| {r.page} | {r.role} | {r.status} | {r.queries} | {r.p50:.1f} | {r.p95:.1f} | {_kb(r.size)} |"
+            )
+        return lines
+
+    def _compare(self, bases: list[str], repeat: int, pages: list[str] | None) -> list[str]:
+        runs = []
+        for url in bases:
+            name = urlsplit(url).path.strip("/") or url
+            self.stderr.write(f"Mesure de {name}…")
+            env = {**os.environ, "DATABASE_URL": url}
+            done = subprocess.run(  # noqa: S603 (this very command, with our own arguments)
+                [sys.executable, "manage.py", "bench_pages", "--json", "--repeat", str(repeat)]
+                + (["--pages", *pages] if pages else []),
+                cwd=settings.BASE_DIR,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                raise CommandError(f"{name} : {done.stderr.strip()[-2000:]}")
+            payload = _loads(done.stdout)
+            runs.append((name, payload["counts"], {(r["page"], r["role"]): Result(**r) for r in payload["results"]}))
+        first, last = runs[0], runs[-1]
+        names = " / ".join(name for name, _c, _r in runs)
+        lines = [f"Bases : {names}"]
+        lines += [f"- {name} : {counts}" for name, counts, _r in runs]
+        lines += [
+            "",
+            f"| page | rôle | requêtes ({names}) | p50 ms | p95 ms | Ko | p50 {last[0]} / {first[0]} |",
+            "| --- " * 7 + "|",
+        ]
+        worst = 0.0
+        unequal = []
+        for key, base in first[2].items():
+            others = [run[2].get(key) for run in runs]
+            if any(o is None for o in others):
+                continue
+            statuses = {o.status for o in others}
+            if statuses != {200}:
+                lines.append(f"| {key[0]} | {key[1]} | statut {' / '.join(str(o.status) for o in others)} | | | | |")
+                continue
+            ratio = others[-1].p50 / base.p50 if base.p50 else 0.0
+            if key[0] != FLOOR:
+                worst = max(worst, ratio)
+            if len({o.queries for o in others}) > 1:
+                unequal.append(key)
+            lines.append(
+                f"| {key[0]} | {key[1]} | {' / '.join(str(o.queries) for o in others)} "
+                f"| {' / '.join(f'{o.p50:.0f}' for o in others)} | {' / '.join(f'{o.p95:.0f}' for o in others)} "
+                f"| {' / '.join(_kb(o.size) for o in others)} | {ratio:.2f} |"
+            )
+        lines.append("")
+        lines.append(f"Rapport p50 le plus haut (hors plancher) : {worst:.2f}.")
+        lines.append(
+            "Requêtes identiques partout."
+            if not unequal
+            else "Requêtes différentes : " + ", ".join(f"{p} ({r})" for p, r in unequal)
+        )
+        return lines
+
+
+def _dumps(payload: dict) -> str:
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def _loads(text: str) -> dict:
+    return json.loads(text.strip().splitlines()[-1])
