@@ -14,3 +14,17 @@ class PanoramaConfig(AppConfig):
         register_town_section(
             TownSection(key="presse", template="panorama/includes/_ville_presse.html", context=ville_press, order=50)
         )
+        from django.utils.translation import ngettext
+
+        from villes.pickers import TownContent, register_town_content
+
+        from .models import ArticlePresse
+
+        register_town_content(
+            TownContent(
+                key="presse",
+                content=lambda user: ArticlePresse.objects.visible_to(user).kept(),
+                path="villes",
+                noun=lambda n: ngettext("%(n)d article", "%(n)d articles", n) % {"n": n},
+            )
+        )

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
-from villes.models import Ville
+from villes.filters import VillePickerFilter
 
 from .forms import DateInput
 from .models import ArticlePresse, Parution, Source
@@ -17,13 +17,7 @@ def _start_of_day(day: date) -> datetime:
 
 
 class ArticleFilter(django_filters.FilterSet):
-    ville = django_filters.ModelChoiceFilter(
-        label=_("Ville"),
-        field_name="villes",
-        queryset=Ville.objects.filter(ville_appui=False).order_by("nom"),
-        to_field_name="slug",
-        empty_label=_("Toutes les villes"),
-    )
+    ville = VillePickerFilter(label=_("Ville"), field_name="villes", contenu="presse")
     theme = django_filters.ModelChoiceFilter(
         label=_("Thème"),
         field_name="themes",

@@ -19,3 +19,17 @@ class RencontresConfig(AppConfig):
                 order=30,
             )
         )
+        from django.utils.translation import ngettext
+
+        from villes.pickers import TownContent, register_town_content
+
+        from .models import Rencontre
+
+        register_town_content(
+            TownContent(
+                key="rencontres",
+                content=Rencontre.objects.visible_to,
+                path="ville",
+                noun=lambda n: ngettext("%(n)d rencontre", "%(n)d rencontres", n) % {"n": n},
+            )
+        )

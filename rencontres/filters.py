@@ -7,15 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
-from villes.models import Ville
+from villes.filters import VillePickerFilter
 
 from .models import Rencontre
-
-
-def villes_with_meetings(request):
-    if request is None:
-        return Ville.objects.none()
-    return Ville.objects.filter(rencontres__in=Rencontre.objects.visible_to(request.user)).distinct().order_by("nom")
 
 
 class RencontreFilter(django_filters.FilterSet):
@@ -26,13 +20,7 @@ class RencontreFilter(django_filters.FilterSet):
         empty_label=None,
     )
     type = django_filters.ChoiceFilter(label=_("Type"), choices=Rencontre.Type.choices, empty_label=_("Tous les types"))
-    ville = django_filters.ModelChoiceFilter(
-        label=_("Ville"),
-        queryset=villes_with_meetings,
-        field_name="ville",
-        to_field_name="slug",
-        empty_label=_("Toutes les villes"),
-    )
+    ville = VillePickerFilter(label=_("Ville"), field_name="ville", contenu="rencontres")
     theme = django_filters.ModelChoiceFilter(
         label=_("Thème"),
         queryset=Theme.objects.order_by("ordre", "nom"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from reseau_acv.core.models import Theme
 from reseau_acv.core.visibility import Visibilite
 from ressources.models import Ressource
-from villes.models import Ville
+from villes.fields import VilleField
 
 from .models import PointOrdreDuJour, Rencontre
 
@@ -23,6 +23,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class RencontreForm(forms.ModelForm):
+    ville = VilleField(label=_("ville d'accueil"), required=False)
     lien_visio = forms.URLField(
         label=_("lien de visioconférence"),
         required=False,
@@ -65,7 +66,6 @@ class RencontreForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("debut", "fin", "date_limite_inscription"):
             self.fields[name].input_formats = [DATETIME_FORMAT]
-        self.fields["ville"].queryset = Ville.objects.order_by("nom")
         self.fields["themes"].queryset = Theme.objects.order_by("ordre", "nom")
         self.fields["materiaux"].queryset = Ressource.objects.visible_to(user).order_by("-cree_le")
         self.fields["materiaux"].help_text = _(

@@ -19,3 +19,33 @@ class RessourcesConfig(AppConfig):
                 order=20,
             )
         )
+        from django.utils.translation import ngettext
+
+        from villes.pickers import TownContent, register_town_content
+
+        from .models import Question, Ressource, RetourExperience
+
+        register_town_content(
+            TownContent(
+                key="ressources",
+                content=Ressource.objects.visible_to,
+                path="villes",
+                noun=lambda n: ngettext("%(n)d ressource", "%(n)d ressources", n) % {"n": n},
+            )
+        )
+        register_town_content(
+            TownContent(
+                key="retours",
+                content=RetourExperience.objects.visible_to,
+                path="ville",
+                noun=lambda n: ngettext("%(n)d fiche", "%(n)d fiches", n) % {"n": n},
+            )
+        )
+        register_town_content(
+            TownContent(
+                key="questions",
+                content=Question.objects.visible_to,
+                path="villes",
+                noun=lambda n: ngettext("%(n)d question", "%(n)d questions", n) % {"n": n},
+            )
+        )

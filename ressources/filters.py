@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from reseau_acv.core.models import Theme
 from reseau_acv.core.permissions import is_equipe
 from reseau_acv.core.visibility import Visibilite
-from villes.models import Programme, Ville
+from villes.filters import VillePickerFilter
+from villes.models import Programme
 
 from .models import Question, Ressource, RetourExperience
 
@@ -28,10 +29,6 @@ def _years():
     return [(str(y), str(y)) for y in range(this_year, 2017, -1)]
 
 
-def _villes_of(condition: Q):
-    return Ville.objects.filter(condition).distinct().order_by("nom")
-
-
 class RessourceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Rechercher"), method="keep")
     type = django_filters.ChoiceFilter(label=_("Type"), choices=Ressource.Type.choices, empty_label=_("Tous"))
@@ -42,13 +39,7 @@ class RessourceFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("Tous"),
     )
-    ville = django_filters.ModelChoiceFilter(
-        label=_("Ville"),
-        field_name="villes",
-        queryset=Ville.objects.filter(Q(reseau_regional=True) | Q(ressources__isnull=False)).distinct().order_by("nom"),
-        to_field_name="slug",
-        empty_label=_("Toutes"),
-    )
+    ville = VillePickerFilter(label=_("Ville"), field_name="villes", contenu="ressources")
     programme = django_filters.ModelChoiceFilter(
         label=_("Programme"), queryset=Programme.objects.all(), to_field_name="code", empty_label=_("Tous")
     )
@@ -66,9 +57,6 @@ class RessourceFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if not is_equipe(user):
             del self.filters["visibilite"]
-        # Towns offered: the network's, and those of resources this visitor may see (a town whose
-        # only resources are above the visitor's level must not reveal they exist).
-        self.filters["ville"].queryset = _villes_of(Q(reseau_regional=True) | Q(pk__in=self.queryset.values("villes")))
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
 
     def keep(self, queryset, name, value):
@@ -94,12 +82,7 @@ class RetourFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("Tous"),
     )
-    ville = django_filters.ModelChoiceFilter(
-        label=_("Ville"),
-        queryset=Ville.objects.filter(retours_experience__isnull=False).distinct().order_by("nom"),
-        to_field_name="slug",
-        empty_label=_("Toutes"),
-    )
+    ville = VillePickerFilter(label=_("Ville"), field_name="ville", contenu="retours")
 
     class Meta:
         model = RetourExperience
@@ -107,8 +90,6 @@ class RetourFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Towns offered: those of the sheets this visitor may see (the view passes a scoped queryset).
-        self.filters["ville"].queryset = _villes_of(Q(pk__in=self.queryset.values("ville_id")))
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
 
     def keep(self, queryset, name, value):
@@ -124,6 +105,7 @@ class QuestionFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("Tous"),
     )
+    ville = VillePickerFilter(label=_("Ville"), field_name="villes", contenu="questions")
     ouvertes = django_filters.BooleanFilter(
         label=_("Sans réponse retenue"), field_name="reponse_retenue", lookup_expr="isnull", widget=forms.CheckboxInput
     )

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
-from villes.models import Ville
+from villes.fields import VilleField, VillesField
 
 from .models import Question, Ressource, RetourExperience
 from .uploads import verify_upload
@@ -26,9 +26,7 @@ class RessourceForm(forms.ModelForm):
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"), queryset=Theme.objects.order_by("ordre"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    villes = forms.ModelMultipleChoiceField(
-        label=_("Villes concernées"), queryset=Ville.objects.order_by("nom"), required=False
-    )
+    villes = VillesField(label=_("Villes concernées"), required=False)
 
     class Meta:
         model = Ressource
@@ -45,7 +43,6 @@ class RessourceForm(forms.ModelForm):
             "PDF, document bureautique (odt, ods, odp, docx, xlsx, pptx), image, CSV ou texte, %(max)s au plus. "
             "Un nouveau fichier devient une nouvelle version : les précédentes restent consultables."
         ) % {"max": filesizeformat(settings.UPLOAD_MAX_BYTES)}
-        self.fields["villes"].help_text = _("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.")
 
     def clean_fichier(self):
         fichier = self.cleaned_data.get("fichier")
@@ -62,6 +59,7 @@ class RessourceForm(forms.ModelForm):
 
 
 class RetourForm(forms.ModelForm):
+    ville = VilleField(label=_("Ville"))
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"), queryset=Theme.objects.order_by("ordre"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -102,7 +100,7 @@ class QuestionForm(forms.ModelForm):
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"), queryset=Theme.objects.order_by("ordre"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    villes = forms.ModelMultipleChoiceField(label=_("Villes"), queryset=Ville.objects.order_by("nom"), required=False)
+    villes = VillesField(label=_("Villes"), required=False)
 
     class Meta:
         model = Question

@@ -4,7 +4,26 @@ from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.comptes.models import Role
 
+from .fields import VilleField
 from .models import Programme, Ville
+
+
+class VillePickerFilter(django_filters.Filter):
+    """A filter on one town, chosen with the town picker (no ``<select>`` of 1,850 options).
+
+    ``contenu`` names the content registered in :mod:`villes.pickers` whose towns the picker
+    suggests, with their number (only what the visitor may see):
+
+        ville = VillePickerFilter(field_name="villes", label=_("Ville"), contenu="ressources")
+    """
+
+    field_class = VilleField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(**{self.field_name: value})
+
 
 DEPARTEMENTS = [
     ("18", "Cher (18)"),

@@ -464,7 +464,7 @@ def villes_import_national(*, directory: Path = NATIONAL_DIR) -> NationalReport:
             ignore_conflicts=True,  # a town already in the programme stays as it was
             batch_size=1000,
         )
-        for code, data in towns.items():
+        for data in towns.values():
             for p in data["programmes"]:
                 report.by_programme[p] = report.by_programme.get(p, 0) + 1
     return report

@@ -4,7 +4,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from reseau_acv.comptes import services as comptes_services
 from reseau_acv.comptes.models import Invitation
 from reseau_acv.core.permissions import equipe_required
 
-from . import selectors, services
+from . import pickers, selectors, services
 from .carte import town_map
 from .filters import MembreFilter, VilleFilter
 from .forms import InvitationForm, InvitationImportForm
@@ -208,4 +208,17 @@ def _invitation_import_confirm(request):
 def invitation_import_template(request):
     response = HttpResponse(TEMPLATE_CSV, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="invitations-modele.csv"'
+    return response
+
+
+def ville_choices(request):
+    """Suggestions of the town picker (JSON): towns matching ``q``; with ``contenu``, only those
+    with content of that kind the visitor may see, with their number."""
+    contenu = request.GET.get("contenu") or None
+    if contenu is not None and pickers.town_content(contenu) is None:
+        raise Http404
+    query = request.GET.get("q", "")[:80]
+    results = pickers.suggest(query=query, user=request.user, content_key=contenu)
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, max-age=60"
     return response

@@ -15,7 +15,6 @@ from villes.models import Ville
 pytestmark = pytest.mark.django_db
 
 
-
 def _seed(*extra, niveau="regional") -> str:
     """A small set: the level's towns, and its content at 2 % (regional) or 0.2 % (national)."""
     out = StringIO()

@@ -253,7 +253,7 @@ def test_staff_create_edit_and_publish_a_meeting_through_the_form(client, equipe
         "debut": "2030-10-27T09:30",
         "fin": "2030-10-27T16:00",
         "format": "presentiel",
-        "ville": ville.pk,
+        "ville": ville.code_insee,
         "adresse": "Place de l'Hôtel de ville",
         "lien_visio": "",
         "visibilite": "reseau",

@@ -12,9 +12,9 @@ from .conftest import PDF
 
 # Queries of a signed-in lead: session, user, then the page's own (count, page, themes, towns,
 # and the choices of the filter form: themes, towns, programmes).
-LIBRARY_QUERIES = 9
+LIBRARY_QUERIES = 8
 # The search adds the lookup of the chosen town and the matching experience sheets.
-SEARCH_QUERIES = 11
+SEARCH_QUERIES = 10
 
 
 def _resources(n: int, ville, themes):
@@ -119,7 +119,7 @@ def test_proposal_form_creates_a_proposal_with_its_file(client, chef, upload, th
             "titre": "Délibération OPAH-RU",
             "type": "deliberation",
             "visibilite": "reseau",
-            "villes": [ville.pk],
+            "villes": [ville.code_insee],
             "themes": [themes[0].pk],
             "fichier": upload("deliberation.pdf", PDF),
             "action": "proposer",
@@ -240,7 +240,7 @@ def test_hidden_question_and_messages_are_gone_for_members(client, equipe):
 
 # Session, user, the resource, its themes, its towns, its versions, its messages.
 DETAIL_QUERIES = 7
-RETOUR_LIST_QUERIES = 7
+RETOUR_LIST_QUERIES = 6
 QUESTION_LIST_QUERIES = 7
 
 

@@ -611,22 +611,29 @@ def test_waiting_list_promotion_skips_members_who_lost_access(equipe, lost_acces
     assert Inscription.objects.get(rencontre=rencontre, membre=waiting).statut == Inscription.Statut.ATTENTE
 
 
-@pytest.mark.parametrize(
-    ("name", "factory"),
-    [("ressources:ressource-list", RessourceFactory), ("ressources:retour-list", RetourExperienceFactory)],
-)
-@pytest.mark.parametrize("role", ROLES)
-def test_town_filter_does_not_reveal_content_above_the_role(client_for, name, factory, role):
-    """A town whose only resource or sheet is for the network is not offered in the list's filter to partners or visitors."""
-    ville = VilleFactory(nom="Zorgbourg", slug="zorgbourg")
-    item = factory(visibilite="reseau")
-    if factory is RessourceFactory:
-        item.villes.add(ville)
+def _town_content(contenu: str, ville, level: str):
+    if contenu == "ressources":
+        RessourceFactory(visibilite=level).villes.add(ville)
+    elif contenu == "retours":
+        RetourExperienceFactory(visibilite=level, ville=ville)
+    elif contenu == "questions":
+        QuestionFactory(visibilite=level).villes.add(ville)
+    elif contenu == "rencontres":
+        RencontreFactory(visibilite=level, ville=ville)
     else:
-        item.ville = ville
-        item.save()
-    content = client_for(role).get(reverse(name)).content.decode()
-    assert ('value="zorgbourg"' in content) == ("reseau" in allowed(role))
+        ArticleFactory(visibilite=level, statut="retenu").villes.add(ville)
+
+
+@pytest.mark.parametrize("contenu", ["ressources", "retours", "questions", "rencontres", "presse"])
+@pytest.mark.parametrize("role", ROLES)
+def test_town_filter_does_not_reveal_content_above_the_role(client_for, contenu, role):
+    """A town whose only content is for the network is not suggested by a list's town filter to partners or visitors."""
+    ville = VilleFactory(nom="Zorgbourg", slug="zorgbourg")
+    _town_content(contenu, ville, "reseau")
+    response = client_for(role).get(reverse("villes:ville-choices"), {"q": "zorg", "contenu": contenu})
+    assert response.status_code == 200
+    suggested = [town["nom"] for town in response.json()["results"]]
+    assert (suggested == ["Zorgbourg"]) == ("reseau" in allowed(role))
 
 
 @pytest.mark.parametrize("role", ROLES)

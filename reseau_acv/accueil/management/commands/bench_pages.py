@@ -15,7 +15,6 @@ measurement opens are rolled back.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -197,7 +196,12 @@ class Command(BaseCommand):
                 handle.write("\n".join(lines) + "\n")
 
     def _table(self, results: list[Result], counts: dict) -> list[str]:
-        lines = [f"Base : {counts}", "", "| page | rôle | statut | requêtes | p50 ms | p95 ms | Ko |", "| --- " * 7 + "|"]
+        lines = [
+            f"Base : {counts}",
+            "",
+            "| page | rôle | statut | requêtes | p50 ms | p95 ms | Ko |",
+            "| --- " * 7 + "|",
+        ]
         for r in results:
             lines.append(
                 f"| {r.page} | {r.role} | {r.status} | {r.queries} | {r.p50:.1f} | {r.p95:.1f} | {_kb(r.size)} |"
@@ -209,12 +213,11 @@ class Command(BaseCommand):
         for url in bases:
             name = urlsplit(url).path.strip("/") or url
             self.stderr.write(f"Mesure de {name}…")
-            env = {**os.environ, "DATABASE_URL": url}
             done = subprocess.run(  # noqa: S603 (this very command, with our own arguments)
-                [sys.executable, "manage.py", "bench_pages", "--json", "--repeat", str(repeat)]
+                ["/usr/bin/env", f"DATABASE_URL={url}", sys.executable, "manage.py", "bench_pages", "--json"]
+                + ["--repeat", str(repeat)]
                 + (["--pages", *pages] if pages else []),
                 cwd=settings.BASE_DIR,
-                env=env,
                 capture_output=True,
                 text=True,
                 check=False,
