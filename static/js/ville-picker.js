@@ -5,6 +5,10 @@
    this script the form still works: the server resolves what was typed. */
 (function () {
   "use strict";
+  if (window.villePickerLoaded) {
+    return; // the page names this script once per picker
+  }
+  window.villePickerLoaded = true;
 
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
@@ -135,7 +139,7 @@
   }
 
   function init() {
-    document.querySelectorAll("[data-ville-picker]").forEach(enhance);
+    document.querySelectorAll("[data-ville-picker]:not(.ville-picker--enhanced)").forEach(enhance);
   }
 
   if (document.readyState === "loading") {

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from ressources.models import Ressource
 from tests.factories.comptes import ChefDeProjetFactory, EquipeFactory, PartenaireFactory
@@ -30,7 +31,9 @@ def test_a_lead_proposes_staff_publish_a_partner_cannot_see_a_lead_finds_it(live
     page.get_by_label("Type").select_option("etude")
     page.get_by_label("Résumé").fill("La réhabilitation des immeubles vacants du centre ancien.")
     page.get_by_label("Visibilité").select_option("reseau")
-    page.get_by_label("Villes concernées").select_option(label="Blois")
+    page.get_by_role("combobox", name="Villes concernées").fill("Blo")
+    page.get_by_role("option", name="Blois (41)").click()
+    expect(page.get_by_role("checkbox", name="Blois (41)")).to_be_checked()
     page.get_by_label("Fichier").set_input_files(
         files=[{"name": "etude-opah-ru.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
