@@ -21,8 +21,9 @@ from reseau_acv.comptes.models import User
 from reseau_acv.core.markdown import markdown_to_text
 from reseau_acv.core.outbox import Attachment, Outgoing, outbox_record, outbox_record_many, render_email
 from reseau_acv.core.permissions import may_animate
+from reseau_acv.core.visibility import Visibilite, max_level_for
 from ressources import services as ressources_services
-from ressources.models import Ressource
+from ressources.models import Ressource, Statut
 
 from . import ical
 from .models import FluxCalendrier, Inscription, PointOrdreDuJour, Rencontre, hash_feed_token
@@ -93,6 +94,41 @@ def _record(
     return created
 
 
+def _outgoing(
+    *, purpose: str, obj: object, membre: User, template: str, context: dict, attachment: Attachment | None = None
+) -> Outgoing:
+    return Outgoing(
+        purpose=purpose,
+        obj=obj,
+        to=membre.email,
+        email=render_email(f"rencontres/{template}", {"membre": membre, **context}),
+        attachments=[attachment] if attachment else None,
+    )
+
+
+def _record_many(messages: list[Outgoing]) -> int:
+    """Record a batch of e-mails in a fixed number of queries; returns how many were new."""
+    _recorded, created = outbox_record_many(messages)
+    return created
+
+
+class RencontreChanged(ValidationError):
+    """The meeting changed while its e-mails were being written: nothing was recorded."""
+
+    def __init__(self):
+        super().__init__(_("La rencontre vient d'être modifiée par quelqu'un d'autre : rechargez la page."))
+
+
+def _lock_unchanged(rencontre: Rencontre, **expected) -> Rencontre:
+    """Lock the meeting's row, and check that it is still as it was read (``modifie_le`` and
+    ``expected``). The e-mails of a fan-out are rendered and recorded *before* this: the row
+    stays locked only for the final write, not while thousands of messages are written."""
+    locked = Rencontre.objects.select_for_update(of=("self",)).get(pk=rencontre.pk)
+    if locked.modifie_le != rencontre.modifie_le or any(getattr(locked, k) != v for k, v in expected.items()):
+        raise RencontreChanged
+    return locked
+
+
 def _still_allowed(inscriptions, rencontre: Rencontre):
     """Registrations of members who may still see the meeting (active, and of its level)."""
     return inscriptions.filter(membre__in=User.objects.able_to_see(rencontre.visibilite)).select_related("membre")
@@ -144,11 +180,15 @@ def rencontre_update(
     *, actor: User, rencontre: Rencontre, data: dict, themes=None, materiaux=None, points: list[dict] | None = None
 ) -> Rencontre:
     """Edit a meeting. A change of date, place or link of a published meeting raises its
-    version and tells the registered members (and the waiting list) once per version."""
+    version and tells the registered members (and the waiting list) once per version.
+
+    The change notices are rendered and recorded first, the meeting's row locked last (and
+    checked unchanged since it was read): the lock is held for the write, not the fan-out."""
     _require_staff(actor)
     _validate(data)
     with transaction.atomic():
-        rencontre = Rencontre.objects.select_for_update().get(pk=rencontre.pk)
+        rencontre = Rencontre.objects.select_related("ville").get(pk=rencontre.pk)
+        read = Rencontre(pk=rencontre.pk, modifie_le=rencontre.modifie_le)
         before = {field: getattr(rencontre, f"{field}_id" if field == "ville" else field) for field in ANNOUNCED_FIELDS}
         old_capacite = rencontre.capacite
         for field in EDITABLE_FIELDS:
@@ -164,82 +204,105 @@ def rencontre_update(
             rencontre.rappel_j7_le = rencontre.rappel_j1_le = None
             fields += ["rappel_j7_le", "rappel_j1_le"]
         rencontre.full_clean(exclude=["themes", "materiaux"])
+        if changed and rencontre.statut == Rencontre.Statut.PUBLIEE:
+            _notify_change(rencontre, changed=changed)
+        _lock_unchanged(read)
         rencontre.save(update_fields=[*fields, "modifie_le"])
         if themes is not None:
             rencontre.themes.set(themes)
         if materiaux is not None:
             rencontre.materiaux.set(materiaux)
         _set_points(rencontre, points)
-        if changed and rencontre.statut == Rencontre.Statut.PUBLIEE:
-            _notify_change(rencontre, changed=changed)
         if rencontre.capacite is None or (old_capacite is not None and rencontre.capacite > old_capacite):
             _promote_waiting(rencontre)
     return rencontre
 
 
 def _notify_change(rencontre: Rencontre, *, changed: list[str]) -> int:
-    sent = 0
     labels = [str(Rencontre._meta.get_field(field).verbose_name) for field in changed]
-    for inscription in _still_allowed(rencontre.inscriptions.actives(), rencontre):
-        registered = inscription.statut == Inscription.Statut.INSCRIT
-        sent += _record(
-            purpose="rencontre_modification",
-            obj=f"{rencontre.pk}.v{rencontre.version}",
-            membre=inscription.membre,
-            template="modification",
-            context={"rencontre": rencontre, "inscription": inscription, "changements": labels},
-            attachment=_ics_attachment(rencontre, with_video_link=registered),
-        )
-    return sent
+    attachments = {
+        True: _ics_attachment(rencontre, with_video_link=True),
+        False: _ics_attachment(rencontre, with_video_link=False),
+    }
+    return _record_many(
+        [
+            _outgoing(
+                purpose="rencontre_modification",
+                obj=f"{rencontre.pk}.v{rencontre.version}",
+                membre=inscription.membre,
+                template="modification",
+                context={"rencontre": rencontre, "inscription": inscription, "changements": labels},
+                attachment=attachments[inscription.statut == Inscription.Statut.INSCRIT],
+            )
+            for inscription in _still_allowed(rencontre.inscriptions.actives(), rencontre)
+        ]
+    )
 
 
 def rencontre_publish(*, actor: User, rencontre: Rencontre) -> Rencontre:
-    """Publish a draft and invite the members of its audience, each once."""
+    """Publish a draft and invite the members of its audience, each once.
+
+    The invitations (thousands, at national scale) are rendered and recorded in one batch
+    first; the meeting's row is locked last, checked still a draft and unchanged, and
+    published: the lock is held for that write only. A concurrent change rolls it all back."""
     _require_staff(actor)
     with transaction.atomic():
-        rencontre = Rencontre.objects.select_for_update().get(pk=rencontre.pk)
+        rencontre = Rencontre.objects.select_related("ville").get(pk=rencontre.pk)
         if rencontre.statut != Rencontre.Statut.BROUILLON:
             raise ValidationError(_("Seul un brouillon peut être publié."))
+        read = Rencontre(pk=rencontre.pk, modifie_le=rencontre.modifie_le)
         rencontre.statut = Rencontre.Statut.PUBLIEE
         rencontre.publiee_le = timezone.now()
-        rencontre.save(update_fields=["statut", "publiee_le", "modifie_le"])
         if rencontre.fin > timezone.now():
             attachment = _ics_attachment(rencontre, with_video_link=False)
-            for membre in invitation_audience(rencontre):
-                _record(
-                    purpose="rencontre_invitation",
-                    obj=rencontre.pk,
-                    membre=membre,
-                    template="invitation",
-                    context={"rencontre": rencontre},
-                    attachment=attachment,
-                )
+            _record_many(
+                [
+                    _outgoing(
+                        purpose="rencontre_invitation",
+                        obj=rencontre.pk,
+                        membre=membre,
+                        template="invitation",
+                        context={"rencontre": rencontre},
+                        attachment=attachment,
+                    )
+                    for membre in invitation_audience(rencontre)
+                ]
+            )
+        _lock_unchanged(read, statut=Rencontre.Statut.BROUILLON)
+        rencontre.save(update_fields=["statut", "publiee_le", "modifie_le"])
     return rencontre
 
 
 def rencontre_cancel(*, actor: User, rencontre: Rencontre) -> Rencontre:
-    """Cancel a meeting and tell the registered members and the waiting list, each once."""
+    """Cancel a meeting and tell the registered members and the waiting list, each once
+    (recorded first, the meeting's row locked last, as for publishing)."""
     _require_staff(actor)
     with transaction.atomic():
-        rencontre = Rencontre.objects.select_for_update().get(pk=rencontre.pk)
+        rencontre = Rencontre.objects.select_related("ville").get(pk=rencontre.pk)
         if rencontre.statut not in {Rencontre.Statut.PUBLIEE, Rencontre.Statut.BROUILLON}:
             raise ValidationError(_("Cette rencontre ne peut plus être annulée."))
-        was_published = rencontre.statut == Rencontre.Statut.PUBLIEE
+        read = Rencontre(pk=rencontre.pk, modifie_le=rencontre.modifie_le)
+        was = rencontre.statut
         rencontre.statut = Rencontre.Statut.ANNULEE
         rencontre.annulee_le = timezone.now()
         rencontre.version += 1
-        rencontre.save(update_fields=["statut", "annulee_le", "version", "modifie_le"])
-        if was_published:
+        if was == Rencontre.Statut.PUBLIEE:
             attachment = _ics_attachment(rencontre, with_video_link=False)
-            for inscription in _still_allowed(rencontre.inscriptions.actives(), rencontre):
-                _record(
-                    purpose="rencontre_annulation",
-                    obj=rencontre.pk,
-                    membre=inscription.membre,
-                    template="annulation",
-                    context={"rencontre": rencontre},
-                    attachment=attachment,
-                )
+            _record_many(
+                [
+                    _outgoing(
+                        purpose="rencontre_annulation",
+                        obj=rencontre.pk,
+                        membre=inscription.membre,
+                        template="annulation",
+                        context={"rencontre": rencontre},
+                        attachment=attachment,
+                    )
+                    for inscription in _still_allowed(rencontre.inscriptions.actives(), rencontre)
+                ]
+            )
+        _lock_unchanged(read, statut=was)
+        rencontre.save(update_fields=["statut", "annulee_le", "version", "modifie_le"])
     return rencontre
 
 
@@ -253,35 +316,55 @@ def rencontres_mark_held(*, now: datetime | None = None) -> int:
 
 def rencontre_send_followup(*, actor: User, rencontre: Rencontre) -> int:
     """After the meeting, send the minutes and materials to participants and registered
-    absentees, each once, each seeing only the materials they may see."""
+    absentees, each once, each seeing only the materials they may see.
+
+    The materials are read once per visibility level (not once per member); the e-mails are
+    recorded in one batch before the meeting's row is locked for its final write."""
     _require_staff(actor)
     with transaction.atomic():
-        rencontre = Rencontre.objects.select_for_update(of=("self",)).select_related("ville").get(pk=rencontre.pk)
+        rencontre = Rencontre.objects.select_related("ville").get(pk=rencontre.pk)
         if (
             rencontre.statut not in {Rencontre.Statut.PUBLIEE, Rencontre.Statut.TENUE}
             or rencontre.debut > timezone.now()
         ):
             raise ValidationError(_("Le suivi s'envoie une fois la rencontre commencée."))
+        read = Rencontre(pk=rencontre.pk, modifie_le=rencontre.modifie_le)
         if rencontre.statut == Rencontre.Statut.PUBLIEE and rencontre.fin < timezone.now():
             rencontre.statut = Rencontre.Statut.TENUE
         rencontre.suivi_envoye_le = timezone.now()
-        rencontre.save(update_fields=["statut", "suivi_envoye_le", "modifie_le"])
-        sent = 0
         compte_rendu_texte = markdown_to_text(rencontre.compte_rendu)
+        # Materials a member may see: read once per visibility level (through ``visible_to`` of the
+        # first member of that level, without what that member wrote and is not published), plus
+        # each member's own unpublished ones.
+        unpublished = list(rencontre.materiaux.exclude(statut=Statut.PUBLIE).order_by("titre"))
+        by_level: dict[str, list[Ressource]] = {}
+        messages = []
         for inscription in _still_allowed(rencontre.inscriptions.inscrits(), rencontre):
-            materiaux = list(Ressource.objects.visible_to(inscription.membre).filter(rencontres=rencontre))
-            sent += _record(
-                purpose="rencontre_suivi",
-                obj=rencontre.pk,
-                membre=inscription.membre,
-                template="suivi",
-                context={
-                    "rencontre": rencontre,
-                    "inscription": inscription,
-                    "materiaux": materiaux,
-                    "compte_rendu_texte": compte_rendu_texte,
-                },
+            membre = inscription.membre
+            level = max_level_for(membre)
+            if level not in by_level:
+                shared = Ressource.objects.visible_to(membre).filter(rencontres=rencontre)
+                if level != Visibilite.EQUIPE:
+                    shared = shared.exclude(~Q(statut=Statut.PUBLIE), auteur=membre)  # theirs come below
+                by_level[level] = list(shared.order_by("titre"))
+            mine = [m for m in unpublished if m.auteur_id == membre.pk and m not in by_level[level]]
+            messages.append(
+                _outgoing(
+                    purpose="rencontre_suivi",
+                    obj=rencontre.pk,
+                    membre=inscription.membre,
+                    template="suivi",
+                    context={
+                        "rencontre": rencontre,
+                        "inscription": inscription,
+                        "materiaux": by_level[level] + mine,
+                        "compte_rendu_texte": compte_rendu_texte,
+                    },
+                )
             )
+        sent = _record_many(messages)
+        _lock_unchanged(read)
+        rencontre.save(update_fields=["statut", "suivi_envoye_le", "modifie_le"])
     return sent
 
 
@@ -453,19 +536,26 @@ def _promote_waiting(rencontre: Rencontre) -> list[Inscription]:
     waiting = _still_allowed(Inscription.objects.filter(rencontre=rencontre).en_attente(), rencontre)
     promoted = list(waiting if free is None else waiting[:free])
     attachment = _ics_attachment(rencontre, with_video_link=True) if promoted else None
+    now = timezone.now()
     for inscription in promoted:
         inscription.statut = Inscription.Statut.INSCRIT
         inscription.attente_depuis = None
         inscription.version += 1
-        inscription.save(update_fields=["statut", "attente_depuis", "version", "modifie_le"])
-        _record(
-            purpose="rencontre_promotion",
-            obj=f"{inscription.pk}.{inscription.version}",
-            membre=inscription.membre,
-            template="promotion",
-            context={"rencontre": rencontre, "inscription": inscription},
-            attachment=attachment,
-        )
+        inscription.modifie_le = now
+    Inscription.objects.bulk_update(promoted, ["statut", "attente_depuis", "version", "modifie_le"])
+    _record_many(
+        [
+            _outgoing(
+                purpose="rencontre_promotion",
+                obj=f"{inscription.pk}.{inscription.version}",
+                membre=inscription.membre,
+                template="promotion",
+                context={"rencontre": rencontre, "inscription": inscription},
+                attachment=attachment,
+            )
+            for inscription in promoted
+        ]
+    )
     return promoted
 
 
