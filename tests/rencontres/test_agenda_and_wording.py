@@ -61,7 +61,7 @@ def test_adding_a_row_without_javascript_keeps_what_was_typed_and_saves_nothing(
     ville = VilleFactory(nom="Vierzon")
     data = {
         **FORM,
-        "ville": ville.pk,
+        "ville": ville.code_insee,  # the town picker posts INSEE codes
         "fin": "",  # not judged yet: no error shown for a missing end
         "points-TOTAL_FORMS": "1",
         "points-0-ordre": "1",
