@@ -9,6 +9,7 @@ admin.site.site_title = "Réseau ACV"
 urlpatterns = [
     path("", include("reseau_acv.accueil.urls")),
     path("", include("villes.urls")),
+    path("", include("reseau_acv.core.urls")),
     path("ressources/", include("ressources.urls")),
     path("rencontres/", include("rencontres.urls")),
     path("panorama/", include("panorama.urls")),

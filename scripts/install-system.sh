@@ -2,7 +2,7 @@
 # Installs the Debian packages the platform and its tests need, when they are missing:
 # Chromium for the browser tests, WeasyPrint's libraries, libmagic, fonts.
 set -euo pipefail
-packages=(chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libmagic1 fonts-dejavu-core gettext)
+packages=(chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libmagic1 fonts-dejavu-core gettext postgresql-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

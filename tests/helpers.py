@@ -122,3 +122,63 @@ def real_broker(broker_url: str | None = None):
     finally:
         app.conf.task_always_eager, app.conf.broker_url = saved
         app._pool = None
+
+
+class SmtpSink:
+    """A real local SMTP server (aiosmtpd) that keeps what it receives.
+
+    ``drop_after_data`` makes it store the next N messages and then cut the connection before
+    answering, as a server that crashed after writing the message to disk.
+    """
+
+    def __init__(self, port: int = 0):
+        import logging
+
+        from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # one line per SMTP command otherwise
+        self.messages: list = []
+        self.drop_after_data = 0
+        self.controller = Controller(self, hostname="127.0.0.1", port=port or _free_port())
+
+    @property
+    def port(self) -> int:
+        return self.controller.port
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        from email import message_from_bytes
+
+        self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        if self.drop_after_data:
+            self.drop_after_data -= 1
+            server.transport.abort()
+            return "451 connexion perdue"
+        return "250 OK"
+
+    def start(self) -> SmtpSink:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def smtp_sink(settings, port: int = 0):
+    """Start a local SMTP server and point Django's SMTP backend at it."""
+    sink = SmtpSink(port).start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", sink.port, False
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield sink
+    finally:
+        sink.stop()

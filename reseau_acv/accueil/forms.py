@@ -38,3 +38,30 @@ class PreferencesForm(forms.ModelForm):
             "themes",
             "invitations_rencontres",
         ]
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Votre mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je comprends que mon compte et mes données personnelles seront supprimés définitivement."),
+    )
+
+
+class DataRequestLookupForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail du membre"))
+
+
+class DataRequestForm(forms.Form):
+    ACTIONS = [("export", _("Exporter ses données")), ("suppression", _("Supprimer son compte"))]
+
+    membre = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.HiddenInput)
+    motif = forms.CharField(
+        label=_("Demande du membre"),
+        max_length=500,
+        help_text=_("Date et moyen de la demande (« courriel du 3 mars 2026 ») : journalisé."),
+    )

@@ -89,3 +89,35 @@ class EnvoiDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.periode} ({self.nb_elements})"
+
+
+class JournalDonnees(models.Model):
+    """One act on a member's data: an export or a deletion, by the member or by staff on request.
+
+    Only the member's number is kept (their account may be gone), never their name or address.
+    """
+
+    class Action(models.TextChoices):
+        EXPORT = "export", _("Export des données")
+        SUPPRESSION = "suppression", _("Suppression du compte")
+
+    action = models.CharField(_("acte"), max_length=12, choices=Action.choices)
+    membre_id = models.PositiveBigIntegerField(_("membre n°"))
+    par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par (équipe)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    motif = models.CharField(_("demande du membre"), max_length=500, blank=True)
+    le = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-le"]
+        verbose_name = _("acte sur les données d'un membre")
+        verbose_name_plural = _("journal des données des membres")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} — membre {self.membre_id}"

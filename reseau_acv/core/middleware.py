@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.template.response import TemplateResponse
 
 
@@ -31,3 +31,29 @@ class RefuseNulBytesMiddleware:
             response = TemplateResponse(request, "400.html", status=400)
             return response.render()
         return self.get_response(request)
+
+
+class HealthCheckMiddleware:
+    """``/healthz/`` answered first, before the HTTPS redirect and the allowed-hosts check.
+
+    The container's probe asks ``http://127.0.0.1:8000/healthz/``: neither its scheme nor its
+    host are the public ones. The answer is 200 when every check passes, 503 with the failed
+    ones otherwise; it is never cached.
+    """
+
+    PATH = "/healthz/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.path != self.PATH:
+            return self.get_response(request)
+        from .health import as_json, run_checks
+
+        body = as_json(run_checks())
+        response = JsonResponse(
+            body, status=200 if body["status"] == "ok" else 503, json_dumps_params={"ensure_ascii": False}
+        )
+        response["Cache-Control"] = "no-store"
+        return response

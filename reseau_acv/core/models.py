@@ -65,6 +65,7 @@ class Courriel(models.Model):
     cree_le = models.DateTimeField(_("créé le"), auto_now_add=True)
     prochain_essai = models.DateTimeField(_("prochain essai"), auto_now_add=True)
     envoye_le = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    abandon_signale_le = models.DateTimeField(_("abandon signalé à l'équipe le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-cree_le"]

@@ -2,26 +2,36 @@
 
 ``outbox_record`` stores the message in the caller's transaction under a unique key
 (purpose, object, recipient), then, once that transaction commits, asks a Celery task to send
-it. ``outbox_send`` sends one message at most once: it locks the row, skips it if it was sent
-already or is being sent by another worker, and marks it sent in the same transaction.
-``outbox_flush`` (Celery beat, every minute) sends whatever is still pending: the broker or
-the mail server was down, or a worker died.
+it. ``outbox_send_batch`` sends messages over one SMTP connection, each at most once: it locks
+the row, skips it if it was sent already or is being sent by another worker, and marks it sent in
+the same transaction. Every copy of a message carries the same Message-ID, derived from its key.
+``outbox_flush`` (Celery beat, every ``OUTBOX_FLUSH_SECONDS``) drains whatever is still
+pending, batch after batch: the broker or the mail server was down, or a worker died. A mail
+server that is down costs a message no attempt; it is retried within ``OUTBOX_SERVER_RETRY_SECONDS``.
 """
 
 from __future__ import annotations
 
 import base64
+import enum
+import hashlib
 import logging
+import smtplib
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Courriel
+from .permissions import require_equipe
 
 logger = logging.getLogger(__name__)
 
@@ -170,13 +180,26 @@ def enqueue_send(message_id: int) -> None:
         logger.warning("outbox: broker unreachable, message %s stays pending", message_id)
 
 
-def _build(message: Courriel) -> EmailMultiAlternatives:
+def outbox_message_id(key: str) -> str:
+    """The Message-ID of the message recorded under ``key``: the same for every copy sent.
+
+    A copy sent again after a dropped connection or a killed worker carries the same
+    Message-ID, so the receiving mail systems recognise it as a duplicate.
+    """
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "reseau-acv.invalid"
+    return f"<{digest}@{domain}>"
+
+
+def _build(message: Courriel, connection=None) -> EmailMultiAlternatives:
+    headers = {"Message-ID": outbox_message_id(message.cle), **(message.entetes or {})}
     email = EmailMultiAlternatives(
         subject=message.sujet,
         body=message.texte,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.destinataire],
-        headers=message.entetes or None,
+        headers=headers,
+        connection=connection,
     )
     if message.html:
         email.attach_alternative(message.html, "text/html")
@@ -189,8 +212,23 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 240))
 
 
-def outbox_send(*, message_id: int) -> bool:
-    """Send one pending message, at most once. Returns True if this call sent it."""
+# Failures of one message (the server refused it): counted, retried with back-off, abandoned
+# after OUTBOX_MAX_ATTEMPTS. Checked first: smtplib's errors are all OSErrors.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+# Failures of the server or the network: not the message's fault, so not counted against it;
+# the batch stops and the message is retried after OUTBOX_SERVER_RETRY_SECONDS.
+SERVER_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError, OSError)
+
+
+class _Outcome(enum.Enum):
+    SENT = "sent"
+    SKIPPED = "skipped"  # sent already, abandoned, or being sent by another worker
+    FAILED = "failed"
+    SERVER_DOWN = "server_down"
+
+
+def _send_one(message_id: int, connection) -> _Outcome:
+    """Send one pending message over ``connection``, at most once (the row is locked meanwhile)."""
     with transaction.atomic():
         message = (
             Courriel.objects.select_for_update(skip_locked=True)
@@ -198,30 +236,182 @@ def outbox_send(*, message_id: int) -> bool:
             .first()
         )
         if message is None:
-            return False  # sent already, abandoned, or being sent by another worker
+            return _Outcome.SKIPPED
         try:
-            _build(message).send(fail_silently=False)
-        except Exception as exc:  # noqa: BLE001 (any mail server failure is retried later)
-            message.tentatives += 1
-            message.derniere_erreur = f"{type(exc).__name__}: {exc}"[:2000]
-            message.prochain_essai = timezone.now() + _backoff(message.tentatives)
-            if message.tentatives >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.statut = Courriel.Statut.ECHEC
-            message.save(update_fields=["tentatives", "derniere_erreur", "prochain_essai", "statut"])
-            logger.warning("outbox: sending %s failed (%s)", message_id, exc)
-            return False
+            connection.open()  # a no-op once the connection is open
+            connection.send_messages([_build(message, connection)])
+        except MESSAGE_ERRORS as exc:
+            _record_failure(message, exc, counted=True)
+            return _Outcome.FAILED
+        except SERVER_ERRORS as exc:
+            _record_failure(message, exc, counted=False)
+            return _Outcome.SERVER_DOWN
+        except Exception as exc:  # noqa: BLE001 (any other backend failure: counted, retried later)
+            _record_failure(message, exc, counted=True)
+            return _Outcome.FAILED
         message.statut = Courriel.Statut.ENVOYE
         message.envoye_le = timezone.now()
         message.tentatives += 1
         message.save(update_fields=["statut", "envoye_le", "tentatives"])
-        return True
+        return _Outcome.SENT
 
 
-def outbox_flush(*, limit: int = 500) -> int:
-    """Send the pending messages whose time has come. Returns how many were sent."""
-    due = list(
+def _record_failure(message: Courriel, exc: Exception, *, counted: bool) -> None:
+    message.derniere_erreur = f"{type(exc).__name__}: {exc}"[:2000]
+    fields = ["derniere_erreur", "prochain_essai"]
+    if counted:
+        message.tentatives += 1
+        message.prochain_essai = timezone.now() + _backoff(message.tentatives)
+        if message.tentatives >= settings.OUTBOX_MAX_ATTEMPTS:
+            message.statut = Courriel.Statut.ECHEC
+        fields += ["tentatives", "statut"]
+    else:
+        message.prochain_essai = timezone.now() + timedelta(seconds=settings.OUTBOX_SERVER_RETRY_SECONDS)
+    message.save(update_fields=fields)
+    logger.warning("outbox: sending %s failed (%s)", message.pk, exc)
+
+
+@dataclass
+class BatchResult:
+    sent: int = 0
+    attempted: int = 0
+    server_down: bool = False
+
+
+def outbox_send_batch(message_ids: list[int]) -> BatchResult:
+    """Send these messages over one connection to the mail server, each at most once.
+
+    The batch stops at the first failure of the server itself: the rest stay due and the next
+    flush (every ``OUTBOX_FLUSH_SECONDS``) tries again.
+    """
+    result = BatchResult()
+    connection = get_connection(fail_silently=False)
+    try:
+        for message_id in message_ids:
+            outcome = _send_one(message_id, connection)
+            if outcome is _Outcome.SKIPPED:
+                continue
+            result.attempted += 1
+            if outcome is _Outcome.SENT:
+                result.sent += 1
+            elif outcome is _Outcome.SERVER_DOWN:
+                result.server_down = True
+                break
+    finally:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 (a dead connection cannot be closed cleanly; nothing is lost)
+            logger.info("outbox: closing a broken mail connection failed")
+    return result
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Send one pending message, at most once. Returns True if this call sent it."""
+    return outbox_send_batch([message_id]).sent == 1
+
+
+def outbox_due_ids(*, limit: int) -> list[int]:
+    return list(
         Courriel.objects.filter(statut=Courriel.Statut.EN_ATTENTE, prochain_essai__lte=timezone.now())
-        .order_by("prochain_essai")
+        .order_by("prochain_essai", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(outbox_send(message_id=pk) for pk in due)
+
+
+FLUSH_LOCK = "outbox:flush"
+
+
+def outbox_flush(*, limit: int = 500, budget_seconds: float | None = None) -> int:
+    """Send the pending messages whose time has come, batch after batch, until none is due.
+
+    Beat runs it every ``OUTBOX_FLUSH_SECONDS``; one flush at a time drains the backlog (a run
+    that finds another one at work returns at once), within ``budget_seconds``. Then it tells
+    the team about messages abandoned since the last report. ``limit`` is the size of a batch
+    (one SMTP connection each). Returns how many were sent.
+    """
+    budget = settings.OUTBOX_FLUSH_BUDGET_SECONDS if budget_seconds is None else budget_seconds
+    token = uuid.uuid4().hex
+    if not cache.add(FLUSH_LOCK, token, timeout=int(budget) + 60):
+        return 0
+    sent = 0
+    deadline = time.monotonic() + budget
+    try:
+        while time.monotonic() < deadline:
+            due = outbox_due_ids(limit=limit)
+            if not due:
+                break
+            result = outbox_send_batch(due)
+            sent += result.sent
+            if result.server_down or result.attempted == 0:
+                break
+        outbox_report_abandoned()
+    finally:
+        if cache.get(FLUSH_LOCK) == token:
+            cache.delete(FLUSH_LOCK)
+    return sent
+
+
+ABANDON_PURPOSE = "outbox_abandon"
+
+
+def outbox_report_abandoned() -> Courriel | None:
+    """One e-mail to EQUIPE_EMAIL listing the messages abandoned since the last report.
+
+    Each abandoned message is reported once (``abandon_signale_le``); a report that is itself
+    abandoned is not reported again.
+    """
+    with transaction.atomic():
+        rows = list(
+            Courriel.objects.select_for_update(skip_locked=True)
+            .filter(statut=Courriel.Statut.ECHEC, abandon_signale_le__isnull=True)
+            .exclude(objet_envoi=ABANDON_PURPOSE)
+            .order_by("pk")[:1000]
+        )
+        if not rows:
+            return None
+        from django.urls import reverse
+
+        email = render_email(
+            "core/courriels_abandonnes",
+            {"messages": rows[:20], "count": len(rows), "url": reverse("core:outbox-health")},
+        )
+        message, _created = outbox_record(
+            purpose=ABANDON_PURPOSE, obj=rows[-1].pk, to=settings.EQUIPE_EMAIL, email=email
+        )
+        Courriel.objects.filter(pk__in=[row.pk for row in rows]).update(abandon_signale_le=timezone.now())
+    return message
+
+
+def outbox_retry(*, actor, message_ids: list[int] | None = None) -> int:
+    """Staff put abandoned messages back in line (all of them, or those given). Returns how many."""
+    require_equipe(actor)
+    rows = Courriel.objects.filter(statut=Courriel.Statut.ECHEC).exclude(objet_envoi=ABANDON_PURPOSE)
+    if message_ids is not None:
+        rows = rows.filter(pk__in=message_ids)
+    with transaction.atomic():
+        count = rows.update(
+            statut=Courriel.Statut.EN_ATTENTE, tentatives=0, prochain_essai=timezone.now(), abandon_signale_le=None
+        )
+    logger.info("outbox: %s put %s abandoned messages back in line", actor.pk, count)
+    if count:
+        transaction.on_commit(_enqueue_flush, robust=True)
+    return count
+
+
+def _enqueue_flush() -> None:
+    from .tasks import outbox_flush_task
+
+    try:
+        outbox_flush_task.apply_async(retry=False)
+    except Exception:  # noqa: BLE001 (broker down: beat's next flush sends them)
+        logger.warning("outbox: broker unreachable, the next periodic flush will send")
+
+
+def outbox_retention_purge(*, now=None) -> int:
+    """Delete sent messages older than ``OUTBOX_RETENTION_DAYS`` (their text is personal data).
+
+    Pending and abandoned messages stay: the team still has to see them. Returns how many went.
+    """
+    limit = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    deleted, _by_model = Courriel.objects.filter(statut=Courriel.Statut.ENVOYE, envoye_le__lt=limit).delete()
+    return deleted

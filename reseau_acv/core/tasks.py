@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import outbox
+from . import health, outbox
 
 
 @shared_task(name="core.outbox_send")
@@ -12,9 +12,21 @@ def outbox_send_task(*, message_id: int) -> bool:
 
 @shared_task(name="core.outbox_send_many")
 def outbox_send_many_task(*, message_ids: list[int]) -> int:
-    return sum(outbox.outbox_send(message_id=pk) for pk in message_ids)
+    return outbox.outbox_send_batch(message_ids).sent
 
 
 @shared_task(name="core.outbox_flush")
 def outbox_flush_task() -> int:
     return outbox.outbox_flush()
+
+
+@shared_task(name="core.heartbeat", ignore_result=True, expires=120)
+def heartbeat_task() -> None:
+    """Published by beat every minute, run by any worker: ``/healthz/`` reads both times."""
+    health.record_worker()
+
+
+@shared_task(name="core.retention_purge")
+def retention_purge_task() -> int:
+    """Daily: personal data past its retention period (sent e-mails) is deleted."""
+    return outbox.outbox_retention_purge()

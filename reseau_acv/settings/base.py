@@ -5,6 +5,7 @@ With nothing set, the site runs on SQLite, runs tasks without a broker and write
 e-mails to ``var/courriels/``.
 """
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -54,6 +55,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    "reseau_acv.core.logging.RequestIdMiddleware",
+    "reseau_acv.core.middleware.HealthCheckMiddleware",  # before the HTTPS redirect and host check
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -150,11 +153,33 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Shared media on S3-compatible storage (the [s3] extra: django-storages): private objects,
+# served only by the platform's views after their visibility check (signed URLs are not used).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+S3_STORAGE = {
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    },
+}
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = S3_STORAGE
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Every image accepted anywhere (resource files, versions, meeting materials, photos).
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Backups (make backup / manage.py backup): where, and how many archives are kept.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
@@ -170,6 +195,20 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EQUIPE_EMAIL = env.str("EQUIPE_EMAIL", default="equipe@villesaucarre.example")
+
+# Health: a heartbeat of beat or of the workers older than this is a failure of /healthz/.
+HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)
+
+# --- Outbox ---------------------------------------------------------------------------------
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Retention (page « Données personnelles »): sent e-mails, and read notifications.
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=365)
+# Beat flushes the outbox this often; a flush drains the backlog within its budget; a mail
+# server that is down is tried again after OUTBOX_SERVER_RETRY_SECONDS.
+OUTBOX_FLUSH_SECONDS = env.int("OUTBOX_FLUSH_SECONDS", default=15)
+OUTBOX_FLUSH_BUDGET_SECONDS = env.int("OUTBOX_FLUSH_BUDGET_SECONDS", default=50)
+OUTBOX_SERVER_RETRY_SECONDS = env.int("OUTBOX_SERVER_RETRY_SECONDS", default=10)
 
 # --- Redis, cache, Celery -------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -210,7 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"frequence": "hebdomadaire"},
     },
     "accueil.staff_notify": {"task": "accueil.staff_notify", "schedule": crontab(minute=0, hour=8)},
-    "core.outbox_flush": {"task": "core.outbox_flush", "schedule": crontab(minute="*")},
+    "core.outbox_flush": {"task": "core.outbox_flush", "schedule": float(OUTBOX_FLUSH_SECONDS)},
+    "core.retention_purge": {"task": "core.retention_purge", "schedule": crontab(minute=40, hour=3)},
+    # Beat's and the workers' heartbeat, read by /healthz/.
+    "core.heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
     "panorama.ingest": {"task": "panorama.ingest", "schedule": crontab(minute="*/30")},
     # Meetings: reminders 7 days and 1 day before (each once per person), then held meetings.
     "rencontres.send_reminders": {"task": "rencontres.send_reminders", "schedule": crontab(minute="*/15")},
@@ -237,7 +279,6 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Platform --------------------------------------------------------------------------------
 DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=True)
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Press panorama: feeds are fetched with these limits, never from a private address unless allowed.
 PANORAMA_ALLOW_PRIVATE_ADDRESSES = env.bool("PANORAMA_ALLOW_PRIVATE_ADDRESSES", default=False)
 PANORAMA_ALLOW_LOCAL_FILES = env.bool("PANORAMA_ALLOW_LOCAL_FILES", default=DEMO_ALLOWED)  # demo feeds only
@@ -249,11 +290,54 @@ PANORAMA_USER_AGENT = env.str(
     default="ReseauACV-Panorama/1.0 (+https://reseau-acv.example/panorama; reseau@villesaucarre.example)",
 )
 
+# --- Logs, error reports ------------------------------------------------------------------------
+# JSON lines (LOG_FORMAT=json, the production default) or plain text; each line carries the
+# request id. Errors are e-mailed to ADMINS and, with SENTRY_DSN, reported to Sentry.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+ADMINS = [parseaddr(admin) for admin in env.list("DJANGO_ADMINS", default=[])]
+MANAGERS = ADMINS
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
+    "filters": {
+        "request_id": {"()": "reseau_acv.core.logging.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"handlers": ["console", "mail_admins"], "level": "WARNING", "propagate": False},
+        "reseau_acv.requests": {"level": env.str("ACCESS_LOG_LEVEL", default="INFO")},
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
+
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )

@@ -1,0 +1,139 @@
+"""Measure the outbox against a real SMTP server: its send rate, and its recovery after an outage.
+
+By default a local SMTP server that accepts and discards everything (aiosmtpd, a development
+dependency) is started in its own process. The benchmark records its own messages, sends them
+with the same ``outbox_flush`` that Celery beat runs, and deletes them at the end.
+
+    manage.py bench_outbox --messages 2000                 # send rate
+    manage.py bench_outbox --messages 1300 --outage 30     # recovery after a 30-second outage
+
+With ``--outage``, the server is down for that long while a loop calls the flush every
+``OUTBOX_FLUSH_SECONDS`` (as beat does); the figure is the time from the server's return to the
+last message sent.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+
+from reseau_acv.core.models import Courriel
+from reseau_acv.core.outbox import Outgoing, outbox_flush, outbox_record_many, render_email
+
+PURPOSE = "bench_outbox"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+class SinkServer:
+    """``python -m aiosmtpd`` with its discarding handler, in its own process."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.process = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}"]
+        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [*command, "-c", "aiosmtpd.handlers.Sink"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 15
+        while not _listening(self.port):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise CommandError("Le serveur SMTP local n'a pas démarré (aiosmtpd est-il installé ?).")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+class Command(BaseCommand):
+    help = "Mesure le débit d'envoi de la boîte d'envoi et sa reprise après une panne du serveur SMTP."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--messages", type=int, default=2000)
+        parser.add_argument("--outage", type=float, default=0.0, help="durée de la panne simulée, en secondes")
+
+    def handle(self, *args, messages: int, outage: float, **options):
+        if Courriel.objects.filter(statut=Courriel.Statut.EN_ATTENTE).exclude(objet_envoi=PURPOSE).exists():
+            raise CommandError("Des courriels réels attendent l'envoi : la mesure les enverrait au serveur de test.")
+        port = _free_port()
+        sink = SinkServer(port)
+        run = uuid.uuid4().hex[:8]
+        email = render_email(
+            "core/courriels_abandonnes",
+            {"messages": [], "count": 1, "url": "/animation/courriels/"},
+        )
+        smtp = {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": port,
+            "EMAIL_USE_TLS": False,
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+        }
+        try:
+            with override_settings(**smtp):
+                outbox_record_many(
+                    [Outgoing(PURPOSE, run, f"membre{i}@bench.invalid", email) for i in range(messages)], send=False
+                )
+                if outage:
+                    self._drill(sink, outage=outage, messages=messages)
+                else:
+                    sink.start()
+                    started = time.perf_counter()
+                    sent = outbox_flush(budget_seconds=3600)
+                    elapsed = time.perf_counter() - started
+                    self.stdout.write(
+                        f"{sent} courriels envoyés en {elapsed:.2f} s : {sent / elapsed:.0f} courriels/s "
+                        f"(une connexion SMTP par lot)"
+                    )
+        finally:
+            sink.stop()
+            Courriel.objects.filter(objet_envoi=PURPOSE).delete()
+
+    def _drill(self, sink: SinkServer, *, outage: float, messages: int) -> None:
+        """Beat's loop: a flush every OUTBOX_FLUSH_SECONDS; the server comes back after ``outage``."""
+        interval = settings.OUTBOX_FLUSH_SECONDS
+        began = time.monotonic()
+        back_at = None
+        next_tick = began
+        while True:
+            now = time.monotonic()
+            if back_at is None and now - began >= outage:
+                sink.start()
+                back_at = time.monotonic()
+                self.stdout.write(f"serveur SMTP de retour après {back_at - began:.1f} s de panne")
+            if now >= next_tick:
+                outbox_flush(budget_seconds=interval * 3)
+                next_tick += interval
+            remaining = Courriel.objects.filter(objet_envoi=PURPOSE, statut=Courriel.Statut.EN_ATTENTE).count()
+            if back_at is not None and remaining == 0:
+                recovery = time.monotonic() - back_at
+                self.stdout.write(
+                    f"{messages} courriels en attente pendant la panne, tous envoyés {recovery:.1f} s "
+                    f"après le retour du serveur (flush toutes les {interval} s)"
+                )
+                return
+            if time.monotonic() - began > outage + 600:
+                raise CommandError(f"{remaining} courriels restent en attente 10 minutes après la panne.")
+            time.sleep(0.2)
