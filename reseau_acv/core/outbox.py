@@ -19,6 +19,7 @@ import logging
 import smtplib
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
@@ -26,7 +27,9 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connections as db_connections
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -222,38 +225,25 @@ SERVER_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtpl
 
 class _Outcome(enum.Enum):
     SENT = "sent"
-    SKIPPED = "skipped"  # sent already, abandoned, or being sent by another worker
     FAILED = "failed"
     SERVER_DOWN = "server_down"
 
 
-def _send_one(message_id: int, connection) -> _Outcome:
-    """Send one pending message over ``connection``, at most once (the row is locked meanwhile)."""
-    with transaction.atomic():
-        message = (
-            Courriel.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, statut=Courriel.Statut.EN_ATTENTE)
-            .first()
-        )
-        if message is None:
-            return _Outcome.SKIPPED
-        try:
-            connection.open()  # a no-op once the connection is open
-            connection.send_messages([_build(message, connection)])
-        except MESSAGE_ERRORS as exc:
-            _record_failure(message, exc, counted=True)
-            return _Outcome.FAILED
-        except SERVER_ERRORS as exc:
-            _record_failure(message, exc, counted=False)
-            return _Outcome.SERVER_DOWN
-        except Exception as exc:  # noqa: BLE001 (any other backend failure: counted, retried later)
-            _record_failure(message, exc, counted=True)
-            return _Outcome.FAILED
-        message.statut = Courriel.Statut.ENVOYE
-        message.envoye_le = timezone.now()
-        message.tentatives += 1
-        message.save(update_fields=["statut", "envoye_le", "tentatives"])
-        return _Outcome.SENT
+def _send_locked(message: Courriel, connection) -> _Outcome:
+    """Hand one locked, pending message to the mail server; record a failure on its row."""
+    try:
+        connection.open()  # a no-op once the connection is open
+        connection.send_messages([_build(message, connection)])
+    except MESSAGE_ERRORS as exc:
+        _record_failure(message, exc, counted=True)
+        return _Outcome.FAILED
+    except SERVER_ERRORS as exc:
+        _record_failure(message, exc, counted=False)
+        return _Outcome.SERVER_DOWN
+    except Exception as exc:  # noqa: BLE001 (any other backend failure: counted, retried later)
+        _record_failure(message, exc, counted=True)
+        return _Outcome.FAILED
+    return _Outcome.SENT
 
 
 def _record_failure(message: Courriel, exc: Exception, *, counted: bool) -> None:
@@ -278,6 +268,35 @@ class BatchResult:
     server_down: bool = False
 
 
+def _send_group(message_ids: list[int], connection, result: BatchResult) -> None:
+    """Lock a small group of pending rows, send them, and mark the sent ones in one statement.
+
+    The rows stay locked until the group is committed, so no other worker sends them; a worker
+    killed in the middle leaves them pending, and the copies sent again carry the same
+    Message-ID. ``OUTBOX_LOCK_GROUP`` bounds how many that can be.
+    """
+    with transaction.atomic():
+        rows = list(
+            Courriel.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=message_ids, statut=Courriel.Statut.EN_ATTENTE)
+            .order_by("prochain_essai", "pk")
+        )
+        sent = []
+        for message in rows:
+            outcome = _send_locked(message, connection)
+            result.attempted += 1
+            if outcome is _Outcome.SENT:
+                sent.append(message.pk)
+            elif outcome is _Outcome.SERVER_DOWN:
+                result.server_down = True
+                break
+        if sent:
+            Courriel.objects.filter(pk__in=sent).update(
+                statut=Courriel.Statut.ENVOYE, envoye_le=timezone.now(), tentatives=F("tentatives") + 1
+            )
+        result.sent += len(sent)
+
+
 def outbox_send_batch(message_ids: list[int]) -> BatchResult:
     """Send these messages over one connection to the mail server, each at most once.
 
@@ -286,16 +305,11 @@ def outbox_send_batch(message_ids: list[int]) -> BatchResult:
     """
     result = BatchResult()
     connection = get_connection(fail_silently=False)
+    group = settings.OUTBOX_LOCK_GROUP
     try:
-        for message_id in message_ids:
-            outcome = _send_one(message_id, connection)
-            if outcome is _Outcome.SKIPPED:
-                continue
-            result.attempted += 1
-            if outcome is _Outcome.SENT:
-                result.sent += 1
-            elif outcome is _Outcome.SERVER_DOWN:
-                result.server_down = True
+        for start in range(0, len(message_ids), group):
+            _send_group(message_ids[start : start + group], connection, result)
+            if result.server_down:
                 break
     finally:
         try:
@@ -303,6 +317,37 @@ def outbox_send_batch(message_ids: list[int]) -> BatchResult:
         except Exception:  # noqa: BLE001 (a dead connection cannot be closed cleanly; nothing is lost)
             logger.info("outbox: closing a broken mail connection failed")
     return result
+
+
+def _batch_in_thread(message_ids: list[int]) -> BatchResult:
+    try:
+        return outbox_send_batch(message_ids)
+    finally:
+        db_connections.close_all()  # this thread's own database connection
+
+
+def outbox_send_parallel(message_ids: list[int]) -> BatchResult:
+    """Send over ``OUTBOX_SEND_THREADS`` SMTP connections at once, each with its own rows.
+
+    While one connection waits for the mail server or the database, another builds its next
+    message. Inside a transaction (a test, a benchmark that rolls back) the threads would not
+    see its rows: the batch then goes over one connection.
+    """
+    threads = settings.OUTBOX_SEND_THREADS
+    if (
+        threads <= 1
+        or len(message_ids) < 2 * settings.OUTBOX_LOCK_GROUP
+        or transaction.get_connection().in_atomic_block
+    ):
+        return outbox_send_batch(message_ids)
+    chunks = [message_ids[i::threads] for i in range(threads)]
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="outbox") as pool:
+        results = list(pool.map(_batch_in_thread, chunks))
+    return BatchResult(
+        sent=sum(r.sent for r in results),
+        attempted=sum(r.attempted for r in results),
+        server_down=any(r.server_down for r in results),
+    )
 
 
 def outbox_send(*, message_id: int) -> bool:
@@ -340,7 +385,7 @@ def outbox_flush(*, limit: int = 500, budget_seconds: float | None = None) -> in
             due = outbox_due_ids(limit=limit)
             if not due:
                 break
-            result = outbox_send_batch(due)
+            result = outbox_send_parallel(due)
             sent += result.sent
             if result.server_down or result.attempted == 0:
                 break

@@ -12,7 +12,7 @@ def outbox_send_task(*, message_id: int) -> bool:
 
 @shared_task(name="core.outbox_send_many")
 def outbox_send_many_task(*, message_ids: list[int]) -> int:
-    return outbox.outbox_send_batch(message_ids).sent
+    return outbox.outbox_send_parallel(message_ids).sent
 
 
 @shared_task(name="core.outbox_flush")

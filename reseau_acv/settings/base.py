@@ -209,6 +209,11 @@ NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=365
 OUTBOX_FLUSH_SECONDS = env.int("OUTBOX_FLUSH_SECONDS", default=15)
 OUTBOX_FLUSH_BUDGET_SECONDS = env.int("OUTBOX_FLUSH_BUDGET_SECONDS", default=50)
 OUTBOX_SERVER_RETRY_SECONDS = env.int("OUTBOX_SERVER_RETRY_SECONDS", default=10)
+# Rows locked and committed together while sending (at most this many copies go out twice,
+# with the same Message-ID, if a worker is killed mid-way).
+OUTBOX_LOCK_GROUP = env.int("OUTBOX_LOCK_GROUP", default=25)
+# SMTP connections a flush or a fan-out uses at once (each with its own rows).
+OUTBOX_SEND_THREADS = env.int("OUTBOX_SEND_THREADS", default=4)
 
 # --- Redis, cache, Celery -------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -14,6 +14,8 @@ last message sent.
 
 from __future__ import annotations
 
+import os
+import resource
 import socket
 import subprocess
 import sys
@@ -42,6 +44,11 @@ def _listening(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 class SinkServer:
     """``python -m aiosmtpd`` with its discarding handler, in its own process."""
 
@@ -61,7 +68,7 @@ class SinkServer:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        if self.process is not None:
+        if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
 
@@ -100,12 +107,22 @@ class Command(BaseCommand):
                     self._drill(sink, outage=outage, messages=messages)
                 else:
                     sink.start()
+                    cpu_before = _cpu_seconds(resource.RUSAGE_SELF)
                     started = time.perf_counter()
                     sent = outbox_flush(budget_seconds=3600)
                     elapsed = time.perf_counter() - started
+                    cpu = _cpu_seconds(resource.RUSAGE_SELF) - cpu_before
+                    children_before = _cpu_seconds(resource.RUSAGE_CHILDREN)
+                    sink.stop()
+                    cpu += _cpu_seconds(resource.RUSAGE_CHILDREN) - children_before
                     self.stdout.write(
                         f"{sent} courriels envoyés en {elapsed:.2f} s : {sent / elapsed:.0f} courriels/s "
-                        f"(une connexion SMTP par lot)"
+                        f"({settings.OUTBOX_SEND_THREADS} connexions SMTP, lots de {settings.OUTBOX_LOCK_GROUP} lignes)"
+                    )
+                    self.stdout.write(
+                        f"temps processeur (plateforme et serveur SMTP) : {cpu * 1000 / max(sent, 1):.2f} ms par courriel, "
+                        f"soit {sent / cpu:.0f} courriels/s par cœur libre ; charge de la machine : "
+                        f"{os.getloadavg()[0]:.1f}"
                     )
         finally:
             sink.stop()
