@@ -48,6 +48,8 @@ def outbox_retry(request):
             message_ids = [int(request.POST["message"])]
         except ValueError:
             return HttpResponseBadRequest()
+        if not 0 < message_ids[0] < 2**63:
+            return HttpResponseBadRequest()
     count = outbox.outbox_retry(actor=request.user, message_ids=message_ids)
     messages.success(
         request,

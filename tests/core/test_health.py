@@ -132,3 +132,13 @@ def test_a_real_worker_answers_the_heartbeat_that_beat_publishes(with_broker):
         assert wait_until(lambda: cache.get(health.WORKER_KEY) is not None, timeout=60)
     assert abs(float(cache.get(health.WORKER_KEY)) - time.time()) < 120
     assert health.run_checks(["beat", "worker"])["worker"].ok
+
+
+def test_checks_can_be_restricted_and_unknown_names_are_refused(with_broker, tmp_path):
+    """?checks=database,cache runs only those (beat may be down); an unknown name answers 400."""
+    with_broker.MEDIA_ROOT = tmp_path
+    cache.delete(health.BEAT_KEY)
+    response = Client().get("/healthz/?checks=database,cache,storage")
+    assert (response.status_code, set(response.json()["checks"])) == (200, {"database", "cache", "storage"})
+    assert Client().get("/healthz/").status_code == 503
+    assert Client().get("/healthz/?checks=database,lune").status_code == 400
