@@ -314,7 +314,7 @@ def test_a_failed_reminder_is_retried_and_then_sent_once(monkeypatch, django_cap
         services.rencontres_send_due_reminders()
     [courriel] = courriels("rencontre_rappel_j1")
     assert courriel.statut == Courriel.Statut.EN_ATTENTE
-    assert courriel.tentatives == 1
+    assert courriel.tentatives == 0  # a server that refuses connections costs the message no attempt (outbox)
     assert mail.outbox == []
     Courriel.objects.filter(pk=courriel.pk).update(prochain_essai=timezone.now())
     assert outbox_flush() == 1
