@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reseau_acv.core.markdown import render_markdown
+from reseau_acv.core.pagination import paginate
 from reseau_acv.core.permissions import equipe_required
 from reseau_acv.core.views import get_visible_or_404
 
@@ -119,12 +120,16 @@ def source_list(request):
     return render(request, "panorama/source_list.html", {"sources": list(selectors.sources_health())})
 
 
+EDITIONS_PER_PAGE = 20
+
+
 def edition_list(request):
-    editions = list(selectors.editions_list(user=request.user))
+    page, querystring = paginate(request, selectors.editions_list(user=request.user), per_page=EDITIONS_PER_PAGE)
     abonnement = None
     if request.user.is_authenticated:
         abonnement = AbonnementEdition.objects.filter(membre=request.user, actif=True).exists()
-    return render(request, "panorama/edition_list.html", {"editions": editions, "abonne": abonnement})
+    context = {"editions": page.object_list, "page": page, "querystring": querystring, "abonne": abonnement}
+    return render(request, "panorama/edition_list.html", context)
 
 
 def edition_detail(request, pk: int):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reseau_acv.core.csv_export import csv_response
+from reseau_acv.core.pagination import paginate
 from reseau_acv.core.permissions import equipe_required, may_animate
 from reseau_acv.core.views import get_visible_or_404
 
@@ -35,12 +36,17 @@ from .forms import (
 from .models import Rencontre
 from .permissions import can_see_video_link
 
+AGENDA_PER_PAGE = 20
+
 
 def rencontre_list(request):
     filterset = RencontreFilter(request.GET, queryset=selectors.rencontres_agenda(user=request.user), request=request)
+    page, querystring = paginate(request, filterset.qs, per_page=AGENDA_PER_PAGE)
     context = {
         "filter": filterset,
-        "rencontres": list(filterset.qs),
+        "rencontres": page.object_list,
+        "page": page,
+        "querystring": querystring,
         "reserve_aux_membres": selectors.rencontres_reserved_for_members(user=request.user),
     }
     return render(request, "rencontres/rencontre_list.html", context)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.comptes.models import Role
 
+from . import selectors
 from .fields import VilleField
 from .models import Programme, Ville
 
@@ -25,16 +26,6 @@ class VillePickerFilter(django_filters.Filter):
         return qs.filter(**{self.field_name: value})
 
 
-DEPARTEMENTS = [
-    ("18", "Cher (18)"),
-    ("28", "Eure-et-Loir (28)"),
-    ("36", "Indre (36)"),
-    ("37", "Indre-et-Loire (37)"),
-    ("41", "Loir-et-Cher (41)"),
-    ("45", "Loiret (45)"),
-]
-
-
 class VilleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Nom"), method="filter_q")
     programme = django_filters.ModelChoiceFilter(
@@ -44,8 +35,9 @@ class VilleFilter(django_filters.FilterSet):
         to_field_name="code",
         empty_label=_("Tous les programmes"),
     )
+    region = django_filters.ChoiceFilter(label=_("Région"), choices=selectors.regions, empty_label=_("Toutes"))
     departement = django_filters.ChoiceFilter(
-        label=_("Département"), field_name="departement_code", choices=DEPARTEMENTS, empty_label=_("Tous")
+        label=_("Département"), field_name="departement_code", choices=selectors.departements, empty_label=_("Tous")
     )
     reseau = django_filters.BooleanFilter(
         label=_("Réseau régional ACV seulement"),
@@ -55,7 +47,7 @@ class VilleFilter(django_filters.FilterSet):
 
     class Meta:
         model = Ville
-        fields = ["q", "programme", "departement"]
+        fields = ["q", "programme", "region", "departement"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(nom__icontains=value) | Q(code_insee=value) | Q(epci_nom__icontains=value))
@@ -67,10 +59,14 @@ class MembreFilter(django_filters.FilterSet):
     departement = django_filters.ChoiceFilter(
         label=_("Département"),
         field_name="missions__ville__departement_code",
-        choices=DEPARTEMENTS,
+        choices=selectors.departements,
         empty_label=_("Tous"),
         distinct=True,
     )
+    ville = VillePickerFilter(label=_("Ville"), method="filter_ville")
+
+    def filter_ville(self, queryset, name, value):
+        return queryset.filter(missions__ville=value).distinct()
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.text import slugify
@@ -187,3 +188,22 @@ def invitations_outstanding(*, etat: str = "en_attente") -> QuerySet[Invitation]
         .prefetch_related(Prefetch("missions", queryset=Mission.objects.select_related("ville").order_by("ville__nom")))
         .order_by("-envoyee_le", "-pk")
     )
+
+
+def departements() -> list[tuple[str, str]]:
+    """The départements of the towns, as filter choices « Nom (code) » (cached: reference data)."""
+    choices = cache.get("villes:departements")
+    if choices is None:
+        rows = Ville.objects.values_list("departement_code", "departement_nom").distinct().order_by("departement_code")
+        choices = [(code, f"{nom} ({code})") for code, nom in rows]
+        cache.set("villes:departements", choices, 3600)
+    return choices
+
+
+def regions() -> list[tuple[str, str]]:
+    """The régions of the towns, as filter choices (cached: reference data)."""
+    choices = cache.get("villes:regions")
+    if choices is None:
+        choices = [(r, r) for r in Ville.objects.values_list("region", flat=True).distinct().order_by("region")]
+        cache.set("villes:regions", choices, 3600)
+    return choices

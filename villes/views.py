@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reseau_acv.comptes import services as comptes_services
 from reseau_acv.comptes.models import Invitation
+from reseau_acv.core.pagination import paginate
 from reseau_acv.core.permissions import equipe_required
 
 from . import pickers, selectors, services
@@ -23,11 +24,15 @@ from .invitation_batch import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, TEMPLATE_CSV, 
 from .models import Ville
 from .sections import town_sections
 
+TOWNS_PER_PAGE = 50
+MEMBERS_PER_PAGE = 24
+
 
 def ville_list(request):
     filterset = VilleFilter(request.GET or None, queryset=selectors.villes_list())
-    villes = list(filterset.qs)
-    return render(request, "villes/ville_list.html", {"filter": filterset, "villes": villes})
+    page, querystring = paginate(request, filterset.qs, per_page=TOWNS_PER_PAGE)
+    context = {"filter": filterset, "villes": page.object_list, "page": page, "querystring": querystring}
+    return render(request, "villes/ville_list.html", context)
 
 
 def ville_detail(request, slug: str):
@@ -50,7 +55,9 @@ def ville_map(request):
 @login_required
 def member_directory(request):
     filterset = MembreFilter(request.GET or None, queryset=selectors.members_directory())
-    return render(request, "villes/user_directory.html", {"filter": filterset, "membres": list(filterset.qs)})
+    page, querystring = paginate(request, filterset.qs, per_page=MEMBERS_PER_PAGE)
+    context = {"filter": filterset, "membres": page.object_list, "page": page, "querystring": querystring}
+    return render(request, "villes/user_directory.html", context)
 
 
 INVITATIONS_PER_PAGE = 25

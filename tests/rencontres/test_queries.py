@@ -14,7 +14,8 @@ from tests.factories.rencontres import InscriptionFactory, PointOrdreDuJourFacto
 from tests.factories.villes import VilleFactory
 
 # Pinned query counts (session and user included for signed-in members).
-AGENDA_QUERIES = {"anonyme": 4, "chef_de_projet": 5}  # anonymous: + whether members-only meetings exist
+# Agenda: + the count of the pagination; anonymous: + whether members-only meetings exist.
+AGENDA_QUERIES = {"anonyme": 5, "chef_de_projet": 6}
 DETAIL_QUERIES = {"chef_de_projet": 6, "equipe": 7}
 PLENIERE_QUERIES = 7
 

@@ -110,27 +110,34 @@ def test_map_draws_every_town_without_a_tile_server(client):
 
 @pytest.mark.django_db
 def test_town_list_runs_the_same_queries_for_1_and_100_towns(client, django_assert_num_queries):
-    """The town list keeps a constant number of SQL queries whatever the number of towns."""
+    """The town list keeps a constant number of SQL queries whatever the number of towns, and shows 50 a page."""
     VilleFactory()
-    with django_assert_num_queries(3):
+    client.get("/villes/")  # the région and département choices are cached from the first visit
+    # programmes of the filter, count, page of towns, their programmes
+    with django_assert_num_queries(4):
         client.get("/villes/")
     VilleFactory.create_batch(99)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get("/villes/")
-    assert response.content.decode().count('<th scope="row">') == 100
+    assert response.content.decode().count('<th scope="row">') == 50
+    assert "100 villes" in response.content.decode()
+    assert 'rel="next"' in response.content.decode()
+    assert client.get("/villes/?page=2").content.decode().count('<th scope="row">') == 50
 
 
 @pytest.mark.django_db
 def test_directory_runs_the_same_queries_for_1_and_100_members(client, django_assert_num_queries):
-    """The directory keeps a constant number of SQL queries whatever the number of members."""
+    """The directory keeps a constant number of SQL queries whatever the number of members, 24 a page."""
     viewer = PartenaireFactory(consentement_annuaire=False)
     client.force_login(viewer)
     MissionFactory()
-    client.get("/annuaire/")  # warm the session
-    with django_assert_num_queries(4):
+    client.get("/annuaire/")  # warm the session and the cached département choices
+    with django_assert_num_queries(5):
         client.get("/annuaire/")
     for _ in range(99):
         MissionFactory()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/annuaire/")
-    assert response.content.decode().count('class="card member"') == 100
+    assert response.content.decode().count('class="card member"') == 24
+    assert "100 membres" in response.content.decode()
+    assert client.get("/annuaire/?page=5").content.decode().count('class="card member"') == 4
