@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower
 
 from reseau_acv.core.models import Theme
 
@@ -144,11 +144,20 @@ def questions_list(*, user, text: str = "") -> QuerySet[Question]:
         queryset = search(queryset, text)
     else:
         queryset = queryset.order_by("-epinglee", "-publie_le", "-cree_le", "pk")
-    return (
-        queryset.select_related("auteur")
-        .prefetch_related("themes", "villes")
-        .annotate(nb_reponses=Count("messages", filter=Q(messages__masque=False), distinct=True))
+    return queryset.select_related("auteur").prefetch_related("themes", "villes").annotate(nb_reponses=_answers_count())
+
+
+def _answers_count():
+    """Visible answers of each question: a subquery run for the rows of the page only (a
+    ``Count`` join would count the answers of every question before the page is cut)."""
+    answers = (
+        Message.objects.filter(question=OuterRef("pk"), masque=False)
+        .order_by()
+        .values("question")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(answers, output_field=IntegerField()), 0)
 
 
 def question_detail_qs(*, user) -> QuerySet[Question]:

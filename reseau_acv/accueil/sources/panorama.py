@@ -169,11 +169,13 @@ def presse_villes_panel(user) -> Panel | None:
 
     missions = Mission.objects.current().filter(personne=user).values("ville_id")
     followed = Preferences.villes.through.objects.filter(preferences__user=user).values("ville_id")
+    # A semi-join from the towns' links (indexed by town) rather than a DISTINCT over the joins:
+    # PostgreSQL reads the articles of these towns only, not every kept article.
+    links = ArticlePresse.villes.through.objects.filter(Q(ville_id__in=missions) | Q(ville_id__in=followed))
     articles = (
         ArticlePresse.objects.visible_to(user)
         .kept()
-        .filter(Q(villes__in=missions) | Q(villes__in=followed))
-        .distinct()
+        .filter(pk__in=links.values("articlepresse_id"))
         .prefetch_related(Prefetch("villes", queryset=Ville.objects.only("pk", "nom").order_by("nom")))
         .order_by("-publie_le", "-pk")[:5]
     )
