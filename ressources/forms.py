@@ -114,3 +114,48 @@ class MessageForm(forms.Form):
 
 class MotifForm(forms.Form):
     motif = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+# The reasons staff give most often for sending a contribution back; « autre » asks for a sentence.
+RAISONS_RENVOI = [
+    ("incomplet", _("Document incomplet ou illisible : complétez-le ou déposez une version lisible.")),
+    ("doublon", _("Doublon : cette ressource existe déjà dans la bibliothèque.")),
+    ("visibilite", _("Visibilité à revoir : le document contient des informations à ne pas diffuser à ce niveau.")),
+    ("description", _("Titre ou résumé à préciser, pour que les membres la trouvent et sachent ce qu'elle contient.")),
+    ("hors_sujet", _("Hors du champ du réseau (la revitalisation des centres-villes et des centres-bourgs).")),
+    ("autre", _("Autre motif, précisé ci-dessous.")),
+]
+
+
+class RenvoiForm(forms.Form):
+    """Sending back: a reason from the list, and a sentence for the author if needed.
+
+    The older single ``motif`` field (free text) is still accepted."""
+
+    raison = forms.ChoiceField(
+        label=_("Motif du renvoi"), choices=RAISONS_RENVOI, required=False, widget=forms.RadioSelect
+    )
+    precision = forms.CharField(
+        label=_("Précision pour l'auteur (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    motif = forms.CharField(required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        raison, precision = data.get("raison"), (data.get("precision") or "").strip()
+        if raison == "autre" and not precision:
+            self.add_error("precision", _("Précisez le motif pour l'auteur."))
+        elif not raison and not precision and not (data.get("motif") or "").strip():
+            self.add_error("raison", _("Choisissez un motif de renvoi."))
+        return data
+
+    @property
+    def texte(self) -> str:
+        """What the author reads: the reason, then the sentence added by staff."""
+        data = self.cleaned_data
+        parts = [str(dict(RAISONS_RENVOI)[data["raison"]]) if data.get("raison") not in ("", None, "autre") else ""]
+        parts += [(data.get("precision") or "").strip(), (data.get("motif") or "").strip()]
+        return "\n\n".join(part for part in parts if part)

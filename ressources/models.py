@@ -20,6 +20,24 @@ from reseau_acv.core.models import Theme, TimeStampedModel
 from reseau_acv.core.permissions import is_equipe, is_member
 from reseau_acv.core.visibility import VisibleQuerySet, levels_for, visibilite_field
 
+# What staff read for an uploaded file's type (the upload check accepts only these).
+FILE_KINDS = {
+    "application/pdf": _("PDF"),
+    "application/vnd.oasis.opendocument.text": _("Texte OpenDocument (odt)"),
+    "application/vnd.oasis.opendocument.spreadsheet": _("Tableur OpenDocument (ods)"),
+    "application/vnd.oasis.opendocument.presentation": _("Présentation OpenDocument (odp)"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _("Document Word (docx)"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _("Tableur Excel (xlsx)"),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": _("Présentation PowerPoint (pptx)"),
+    "image/png": _("Image PNG"),
+    "image/jpeg": _("Image JPEG"),
+    "image/webp": _("Image WebP"),
+    "image/gif": _("Image GIF"),
+    "text/csv": _("Tableau CSV"),
+    "application/csv": _("Tableau CSV"),
+    "text/plain": _("Texte brut"),
+}
+
 
 class Statut(models.TextChoices):
     BROUILLON = "brouillon", _("Brouillon")
@@ -130,6 +148,11 @@ class Ressource(Moderated):
     @property
     def has_file(self) -> bool:
         return bool(self.fichier)
+
+    @property
+    def fichier_genre(self) -> str:
+        """The file's type as staff say it: « PDF », « Tableur Excel (xlsx) »."""
+        return str(FILE_KINDS.get(self.fichier_type, self.fichier_type))
 
 
 class FichierVersionQuerySet(models.QuerySet):

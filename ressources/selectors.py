@@ -171,16 +171,29 @@ def question_detail_qs(*, user) -> QuerySet[Question]:
 # --- moderation ------------------------------------------------------------------------------
 
 
+def moderation_resources() -> QuerySet[Ressource]:
+    """Proposed resources, the oldest waiting first, with what the queue shows of each."""
+    return (
+        Ressource.objects.awaiting_moderation()
+        .select_related("auteur", "auteur__organisation", "programme")
+        .prefetch_related("villes", "themes")
+        .order_by("modifie_le", "pk")
+    )
+
+
+def moderation_retours() -> QuerySet[RetourExperience]:
+    """Proposed experience sheets, the oldest waiting first."""
+    return (
+        RetourExperience.objects.awaiting_moderation()
+        .select_related("auteur", "auteur__organisation", "ville")
+        .prefetch_related("themes")
+        .order_by("modifie_le", "pk")
+    )
+
+
 def moderation_queue() -> dict:
+    """What the queue shows besides the proposals (paginated by the view): reports, the journal."""
     return {
-        "ressources": list(
-            Ressource.objects.awaiting_moderation().select_related("auteur").order_by("modifie_le", "pk")
-        ),
-        "retours": list(
-            RetourExperience.objects.awaiting_moderation()
-            .select_related("auteur", "ville")
-            .order_by("modifie_le", "pk")
-        ),
         "signalements": list(
             Signalement.objects.filter(traite=False, message__masque=False)
             .select_related(

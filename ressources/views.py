@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +20,15 @@ from reseau_acv.core.views import get_visible_or_404
 
 from . import permissions, selectors, services
 from .filters import QuestionFilter, RessourceFilter, RetourFilter
-from .forms import MessageForm, MotifForm, QuestionForm, RessourceForm, RetourForm
+from .forms import (
+    RAISONS_RENVOI,
+    MessageForm,
+    MotifForm,
+    QuestionForm,
+    RenvoiForm,
+    RessourceForm,
+    RetourForm,
+)
 from .models import FichierVersion, Message, Question, Ressource, RetourExperience, Statut
 
 PER_PAGE = 20
@@ -413,9 +422,24 @@ def message_report(request, pk: int):
 # --- moderation ------------------------------------------------------------------------------
 
 
+MODERATION_PER_PAGE = 10
+
+
 @equipe_required
 def moderation_list(request):
-    context = {**selectors.moderation_queue(), "motif_form": MotifForm()}
+    ressources = Paginator(selectors.moderation_resources(), MODERATION_PER_PAGE).get_page(request.GET.get("page"))
+    retours = Paginator(selectors.moderation_retours(), MODERATION_PER_PAGE).get_page(request.GET.get("page_retours"))
+    context = {
+        **selectors.moderation_queue(),
+        "page_ressources": ressources,
+        "ressources": ressources.object_list,
+        "page_retours": retours,
+        "retours": retours.object_list,
+        "raisons": RAISONS_RENVOI,
+        "motif_form": MotifForm(),
+        "ressources_querystring": f"page={ressources.number}",
+        "retours_querystring": f"page_retours={retours.number}",
+    }
     return render(request, "ressources/moderation_list.html", context)
 
 
@@ -433,7 +457,10 @@ def moderation_act(request, kind: str, pk: int):
             services.contenu_publish(actor=request.user, obj=obj)
             messages.success(request, _("« %(titre)s » est publié.") % {"titre": obj.titre})
         elif action == "renvoyer":
-            services.contenu_send_back(actor=request.user, obj=obj, motif=motif)
+            renvoi = RenvoiForm(request.POST)
+            if not renvoi.is_valid():
+                raise ValidationError([e for errors in renvoi.errors.values() for e in errors])
+            services.contenu_send_back(actor=request.user, obj=obj, motif=renvoi.texte)
             messages.success(request, _("« %(titre)s » est renvoyé à son auteur.") % {"titre": obj.titre})
         elif action == "masquer":
             services.contenu_hide(actor=request.user, obj=obj, motif=motif)
@@ -444,4 +471,10 @@ def moderation_act(request, kind: str, pk: int):
         messages.error(request, " ".join(exc.messages))
     if request.POST.get("next") == "detail":
         return redirect(obj)
-    return redirect("ressources:moderation-list")
+    return redirect(_queue_url(request))
+
+
+def _queue_url(request) -> str:
+    """Back to the page of the queue staff acted from."""
+    params = {key: request.POST[key] for key in ("page", "page_retours") if request.POST.get(key, "").isdigit()}
+    return reverse("ressources:moderation-list") + (f"?{urlencode(params)}" if params else "")
