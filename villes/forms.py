@@ -9,35 +9,11 @@ from reseau_acv.comptes.models import Organisation, Role, User
 from reseau_acv.comptes.services import OrganisationDraft
 
 from . import selectors
-from .invitation_batch import town_problem
+from .fields import VillesField
 from .models import Mission
 
 AUTO_INTITULE = ""
 MAX_CSV_BYTES = 1024 * 1024
-
-
-class VillesField(forms.CharField):
-    """Towns written as names or INSEE codes, separated by commas: a plain, accessible town choice
-    that scales to every town of France (the town picker will replace it)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 2000)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        text = super().clean(value)
-        tokens = selectors.split_villes(text)
-        matches = selectors.villes_resolve(tokens)
-        errors, villes = [], []
-        for token in tokens:
-            problem = town_problem(matches[token])
-            if problem:
-                errors.append(problem[0].upper() + problem[1:] + ("" if problem.endswith(".") else "."))
-            elif matches[token].villes[0] not in villes:
-                villes.append(matches[token].villes[0])
-        if errors:
-            raise forms.ValidationError(errors)
-        return villes
 
 
 class InvitationForm(forms.Form):
@@ -47,14 +23,7 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Rôle"), choices=Role.choices, initial=Role.CHEF_DE_PROJET, widget=forms.RadioSelect
     )
-    villes = VillesField(
-        label=_("Villes ou communes (pour un·e chef·fe de projet)"),
-        required=False,
-        help_text=_(
-            "Noms ou codes INSEE séparés par des virgules, par exemple « Avord, Baugy » ou « 18018, 18023 ». "
-            "Pour un nom porté par plusieurs communes, ajoutez le numéro du département entre parenthèses : « Sully (71) »."
-        ),
-    )
+    villes = VillesField(label=_("Villes ou communes (pour un·e chef·fe de projet)"), required=False)
     organisation = forms.CharField(
         label=_("Organisation"),
         max_length=200,

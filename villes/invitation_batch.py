@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import prefetch_related_objects
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.timezone import localtime
@@ -21,7 +22,7 @@ from reseau_acv.comptes.models import Invitation, Organisation, Role, User
 from reseau_acv.comptes.services import OrganisationDraft
 from reseau_acv.core.csvimport import CsvImportError, csv_read
 
-from . import selectors
+from . import pickers, selectors
 from .models import Mission, Ville
 from .services import InvitationPlan
 
@@ -133,21 +134,19 @@ class Batch:
         return [line.plan(message=message) for line in self.ready]
 
 
-def town_problem(match: selectors.TownMatch) -> str | None:
-    if len(match.villes) == 1:
+def town_problem(token: str, resolution: pickers.Resolution) -> str | None:
+    """Why a town written in the file names no single town, or None."""
+    if token in resolution.by_token:
         return None
-    if match.villes:
-        choices = ", ".join(f"{v.nom} ({v.departement_code}, {v.code_insee})" for v in match.villes)
-        return _("« %(nom)s » désigne plusieurs communes : %(choix)s ; donnez le code INSEE.") % {
-            "nom": match.token,
+    if token in resolution.ambiguous:
+        choices = ", ".join(f"{v.nom} ({v.departement_code}, {v.code_insee})" for v in resolution.ambiguous[token][:6])
+        return _("« %(nom)s » désigne plusieurs communes : %(choix)s ; donnez le code INSEE ou « Nom (dép.) ».") % {
+            "nom": token,
             "choix": choices,
         }
-    if match.suggestions:
-        return _("ville ou commune inconnue : « %(nom)s » (vouliez-vous dire %(suggestions)s ?)") % {
-            "nom": match.token,
-            "suggestions": ", ".join(f"« {v.nom} »" for v in match.suggestions),
-        }
-    return _("ville ou commune inconnue : « %(nom)s »") % {"nom": match.token}
+    return _("ville ou commune inconnue : « %(nom)s » (vérifiez l'orthographe ou donnez le code INSEE)") % {
+        "nom": token
+    }
 
 
 def batch_read(data: bytes, *, filename: str) -> Batch:
@@ -193,8 +192,8 @@ def batch_read(data: bytes, *, filename: str) -> Batch:
     waiting = dict(Invitation.objects.pending().filter(email__in=emails).values_list("email", "envoyee_le"))
     organisations = selectors.organisations_by_name([row.get("organisation", "") for _line, row in rows])
     epcis = {epci.nom.casefold(): epci for epci in selectors.intercommunalites()}
-    tokens = {token for _line, row in rows for token in selectors.split_villes(row.get("villes", ""))}
-    towns = selectors.villes_resolve(sorted(tokens))
+    towns = pickers.resolve([row.get("villes", "") for _line, row in rows])
+    prefetch_related_objects(towns.villes, "programmes")  # each town's programme gives the lead's title
 
     for line_number, row in rows:
         line = BatchLine(
@@ -248,13 +247,13 @@ def batch_read(data: bytes, *, filename: str) -> Batch:
             )
         else:
             line.intitule = MISSIONS[mission]
-        written = selectors.split_villes(row.get("villes", ""))
+        written = pickers.tokens([row.get("villes", "")])
         for token in written:
-            problem = town_problem(towns[token])
+            problem = town_problem(token, towns)
             if problem:
                 errors.append(problem)
-            elif towns[token].villes[0] not in line.villes:
-                line.villes.append(towns[token].villes[0])
+            elif towns.by_token[token] not in line.villes:
+                line.villes.append(towns.by_token[token])
         if line.role == Role.CHEF_DE_PROJET and not written:
             errors.append(_("une ville au moins pour un·e chef·fe de projet (colonne « villes »)"))
         batch.lines.append(line)

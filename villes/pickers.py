@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -84,6 +84,7 @@ class Resolution:
     villes: list[Ville]
     unknown: list[str]
     ambiguous: dict[str, list[Ville]]
+    by_token: dict[str, Ville] = field(default_factory=dict)  # what each resolved token named
 
 
 def resolve(values: list[str], *, queryset: QuerySet[Ville] | None = None) -> Resolution:
@@ -115,6 +116,7 @@ def resolve(values: list[str], *, queryset: QuerySet[Ville] | None = None) -> Re
             by_slug = [v for v in rows if v.slug == token] if SLUG_RE.match(token) else []
             found = by_slug or [v for v in rows if v.nom_plie == fold(token)]
         if len(found) == 1:
+            result.by_token[token] = found[0]
             if found[0] not in result.villes:
                 result.villes.append(found[0])
         elif found:

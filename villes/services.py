@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils.text import slugify
 
 from reseau_acv.comptes.models import Invitation, Organisation, Role, User
@@ -321,6 +322,7 @@ def invitations_send(*, actor: User, plans: list[InvitationPlan]) -> list[Invita
     missions for the leads, and one e-mail each through the outbox — a fixed number of queries
     whatever the number of people. All or nothing."""
     require_equipe(actor)
+    prefetch_related_objects([ville for plan in plans for ville in plan.villes], "programmes")  # the titles
     with transaction.atomic():
         drafts = [plan.organisation for plan in plans if isinstance(plan.organisation, OrganisationDraft)]
         created = organisations_get_or_create(actor=actor, drafts=drafts)

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from reseau_acv.comptes.models import Invitation
 from tests.factories.comptes import EquipeFactory, OrganisationFactory
@@ -43,10 +44,17 @@ def test_staff_invite_a_pvd_lead_then_a_list_from_a_file(live_server, page, sept
     page.get_by_label("Adresse e-mail").fill("ines.garnier@cc-septaine.fr")
     page.get_by_label("Prénom").fill("Inès")
     page.get_by_label("Nom", exact=True).fill("Garnier")
+    towns = page.get_by_role("combobox", name="Villes ou communes (pour un·e chef·fe de projet)")
     page.get_by_role("radio", name="Partenaire").check()
-    assert not page.get_by_label("Villes ou communes (pour un·e chef·fe de projet)").is_visible()
+    expect(towns).to_be_hidden()
     page.get_by_role("radio", name="Chef·fe de projet").check()
-    page.get_by_label("Villes ou communes (pour un·e chef·fe de projet)").fill("Avord, Baugy")
+    for typed, town in (("avo", "Avord (18)"), ("bau", "Baugy (18)")):  # the town picker, by keyboard
+        towns.focus()
+        page.keyboard.type(typed)
+        expect(page.get_by_role("option", name=town)).to_be_visible()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("checkbox", name=town)).to_be_checked()
     page.get_by_role("combobox", name="Organisation (obligatoire)").fill("Agence inconnue")
     assert page.get_by_label("Type de la nouvelle organisation").is_visible()
     page.get_by_role("combobox", name="Organisation (obligatoire)").fill("CC La Septaine")

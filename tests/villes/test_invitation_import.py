@@ -96,7 +96,7 @@ def test_each_refused_line_says_why(staff_client, towns):
         ("2", "adresse e-mail invalide : « pas-une-adresse »"),
         ("3", "un compte existe déjà pour cette adresse"),
         ("4", "rôle « stagiaire » inconnu : chef_de_projet, partenaire ou equipe"),
-        ("5", "ville ou commune inconnue : « Avrod »"),
+        ("5", "ville ou commune inconnue : « Avrod » (vérifiez l'orthographe ou donnez le code INSEE)"),
         ("6", "une ville au moins pour un·e chef·fe de projet (colonne « villes »)"),
         ("7", "mission « maire » inconnue : acv, pvd, collaborateur ou elu"),
         ("8", "organisation manquante"),

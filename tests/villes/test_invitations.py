@@ -57,7 +57,7 @@ def _form(**data):
         "prenom": "Inès",
         "nom": "Garnier",
         "role": Role.CHEF_DE_PROJET,
-        "villes": "Avord, Baugy",
+        "villes": ["18018", "18023"],  # the town picker posts INSEE codes
         "organisation": "CC La Septaine",
         "organisation_type": Organisation.Type.COLLECTIVITE,
         "intitule": "",
@@ -111,7 +111,7 @@ def test_an_acv_town_gives_the_acv_title_and_staff_may_choose_another(
     _post(
         staff_client,
         "/annuaire/inviter/",
-        _form(email="a@vierzon.fr", villes="Vierzon, 18018", organisation="ville de vierzon"),
+        _form(email="a@vierzon.fr", villes="Vierzon ; 18018", organisation="ville de vierzon"),
         django_capture_on_commit_callbacks,
     )
     assert dict(Mission.objects.values_list("ville__nom", "intitule")) == {
@@ -168,20 +168,14 @@ def test_an_organisation_may_be_named_by_its_acronym(staff_client, septaine, dja
 @pytest.mark.parametrize(
     ("villes", "message"),
     [
-        ("Avrod", "Ville ou commune inconnue : « Avrod » (vouliez-vous dire « Avord » ?)."),
-        ("Paris", "Ville ou commune inconnue : « Paris »."),
-        ("Saint-Amand", "Ville ou commune inconnue : « Saint-Amand » (vouliez-vous dire « Saint-Amand-Montrond » ?)."),
-        (
-            "Sully",
-            "« Sully » désigne plusieurs communes : Sully (18, 18999), Sully (71, 71529) ; donnez le code INSEE.",
-        ),
+        ("Avrod", "« Avrod » : aucune ville ni commune de ce nom."),
+        ("Sully", "« Sully » : 2 communes portent ce nom (Sully (18), Sully (71)) : précisez le département"),
     ],
 )
 def test_towns_that_cannot_be_told_apart_are_explained(
     staff_client, septaine, django_capture_on_commit_callbacks, villes, message
 ):
-    """An unknown town suggests the names it begins, a homonym asks for the code; nothing is sent."""
-    VilleFactory(nom="Saint-Amand-Montrond", code_insee="18197", slug="saint-amand-montrond")
+    """An unknown town is refused, a homonym asks for its département; nothing is sent."""
     VilleFactory(nom="Sully", code_insee="18999", departement_code="18", slug="sully")
     VilleFactory(nom="Sully", code_insee="71529", departement_code="71", slug="sully-71529")
     response = _post(staff_client, "/annuaire/inviter/", _form(villes=villes), django_capture_on_commit_callbacks)
@@ -216,6 +210,7 @@ def test_the_form_offers_the_regions_intercommunalites_and_no_long_select(staff_
     for select in re.findall(r"<select.*?</select>", page, flags=re.S):
         assert select.count("<option") < 50
     assert "Ctrl" not in page
+    assert "data-ville-picker" in page
 
 
 # --- pending invitations: list, resend, revoke ------------------------------------------------------
