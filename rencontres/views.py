@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -264,8 +263,8 @@ INSCRIPTIONS_PER_PAGE = 20
 
 
 def _inscription_list(request, *, token: str | None = None):
-    page = Paginator(selectors.user_inscriptions(user=request.user), INSCRIPTIONS_PER_PAGE).get_page(
-        request.GET.get("page")
+    page, _querystring = paginate(
+        request, selectors.user_inscriptions(user=request.user), per_page=INSCRIPTIONS_PER_PAGE
     )
     context = {
         "page": page,

@@ -144,23 +144,37 @@ class _Problems:
             return None
 
 
+def _town(row: dict, name: str, line: int, *, population: str = "population") -> dict:
+    """The fields every reference file gives a town: name, département, population."""
+    return {
+        "nom": _required(row, "name", name, line),
+        "departement_code": _required(row, "departement_code", name, line),
+        "departement_nom": _required(row, "departement_name", name, line),
+        "population": _int(row.get(population, ""), population, name, line),
+        "source": row.get("source", "").strip(),
+    }
+
+
+def _located(row: dict, name: str, line: int) -> dict:
+    """The year of a town's population and its map point, for the files that give them."""
+    return {
+        "population_annee": _int(row.get("population_year", ""), "population_year", name, line),
+        "latitude": _coord(row.get("latitude", ""), "latitude", 41, 52, name, line),
+        "longitude": _coord(row.get("longitude", ""), "longitude", -6, 10, name, line),
+    }
+
+
 def _acv_row(row: dict, name: str, line: int) -> tuple[str, dict]:
     code = _insee(row, name, line)
     network = _required(row, "in_network_2020", name, line).lower()
     if network not in {"true", "false"}:
         raise ReferenceImportError(name, line, f"« in_network_2020 » doit valoir true ou false, pas « {network} »")
     return code, {
-        "nom": _required(row, "name", name, line),
-        "departement_code": _required(row, "departement_code", name, line),
-        "departement_nom": _required(row, "departement_name", name, line),
-        "population": _int(row.get("population", ""), "population", name, line),
-        "population_annee": _int(row.get("population_year", ""), "population_year", name, line),
-        "latitude": _coord(row.get("latitude", ""), "latitude", 41, 52, name, line),
-        "longitude": _coord(row.get("longitude", ""), "longitude", -6, 10, name, line),
+        **_town(row, name, line),
+        **_located(row, name, line),
         "coordonnees_source": "ANCT (point du chef-lieu)",
         "epci_nom": row.get("epci", "").strip(),
         "reseau_regional": network == "true",
-        "source": row.get("source", "").strip(),
         "programmes": {"acv"},
     }
 
@@ -180,35 +194,25 @@ def _pvd_row(row: dict, name: str, line: int, coords: dict) -> tuple[str, dict]:
     if siren and not re.fullmatch(r"[0-9]{9}", siren):
         raise ReferenceImportError(name, line, f"SIREN d'intercommunalité invalide « {siren} » (9 chiffres attendus)")
     return code, {
-        "nom": _required(row, "name", name, line),
-        "departement_code": _required(row, "departement_code", name, line),
-        "departement_nom": _required(row, "departement_name", name, line),
-        "population": _int(row.get("population_as_given", ""), "population_as_given", name, line),
+        **_town(row, name, line, population="population_as_given"),
         "latitude": lat,
         "longitude": lon,
         "coordonnees_source": coord_source,
         "epci_nom": row.get("epci_2021", "").strip(),
         "epci_siren": siren,
         "pvd_groupe": row.get("id_pvd", "").strip(),
-        "source": row.get("source", "").strip(),
         "programmes": {"pvd"},
     }
 
 
 def _appui_row(row: dict, name: str, line: int) -> tuple[str, dict]:
     return _insee(row, name, line), {
-        "nom": _required(row, "name", name, line),
-        "departement_code": _required(row, "departement_code", name, line),
-        "departement_nom": _required(row, "departement_name", name, line),
+        **_town(row, name, line),
+        **_located(row, name, line),
         "region": _required(row, "region_name", name, line),
-        "population": _int(row.get("population", ""), "population", name, line),
-        "population_annee": _int(row.get("population_year", ""), "population_year", name, line),
-        "latitude": _coord(row.get("latitude", ""), "latitude", 41, 52, name, line),
-        "longitude": _coord(row.get("longitude", ""), "longitude", -6, 10, name, line),
         "coordonnees_source": "ANCT (point de carte)",
         "epci_siren": row.get("siren_epci", "").strip(),
         "ville_appui": True,
-        "source": row.get("source", "").strip(),
         "programmes": {"acv"},
     }
 

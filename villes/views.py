@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -110,9 +109,7 @@ def invitation_create(request):
 @require_GET
 def invitation_list(request):
     etat = "expirees" if request.GET.get("etat") == "expirees" else "en_attente"
-    page = Paginator(selectors.invitations_outstanding(etat=etat), INVITATIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page, _querystring = paginate(request, selectors.invitations_outstanding(etat=etat), per_page=INVITATIONS_PER_PAGE)
     context = {"page": page, "invitations": page.object_list, "etat": etat, "querystring": f"etat={etat}"}
     return render(request, "villes/invitation_list.html", context)
 

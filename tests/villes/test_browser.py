@@ -3,8 +3,9 @@ from playwright.sync_api import expect
 
 from reseau_acv.comptes.models import Invitation
 from tests.factories.comptes import EquipeFactory, OrganisationFactory
-from tests.factories.villes import ProgrammeFactory, VilleFactory
+from tests.factories.villes import VilleFactory
 from tests.helpers import axe_violations, login
+from tests.villes.conftest import make_septaine
 from villes.models import Mission
 
 CSV_WITH_ERRORS = (
@@ -17,15 +18,7 @@ CSV_WITH_ERRORS = (
 
 @pytest.fixture
 def septaine(transactional_db):
-    pvd = ProgrammeFactory(code="pvd", nom="Petites villes de demain", sigle="PVD")
-    common = {
-        "departement_code": "18",
-        "departement_nom": "Cher",
-        "epci_nom": "CC La Septaine",
-        "epci_siren": "241800374",
-    }
-    VilleFactory(nom="Avord", code_insee="18018", programmes=[pvd], **common)
-    VilleFactory(nom="Baugy", code_insee="18023", programmes=[pvd], **common)
+    make_septaine()
     VilleFactory(nom="Vierzon", code_insee="18279", slug="vierzon", departement_code="18")
     OrganisationFactory(nom="Banque des Territoires", sigle="BDT")
     EquipeFactory(email="animation@villesaucarre.fr", first_name="Claire", last_name="Moreau")

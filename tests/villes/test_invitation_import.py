@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reseau_acv.comptes.models import Invitation, Organisation
 from reseau_acv.core.models import Courriel
 from tests.factories.comptes import EquipeFactory, OrganisationFactory, PartenaireFactory
-from tests.factories.villes import ProgrammeFactory, VilleFactory
+from tests.factories.villes import VilleFactory
 from villes.models import Mission
 
 URL = "/annuaire/inviter/fichier/"
@@ -20,16 +20,7 @@ GOOD = (
 
 
 @pytest.fixture
-def towns(db):
-    pvd = ProgrammeFactory(code="pvd", nom="Petites villes de demain", sigle="PVD")
-    common = {
-        "departement_code": "18",
-        "departement_nom": "Cher",
-        "epci_nom": "CC La Septaine",
-        "epci_siren": "241800374",
-    }
-    VilleFactory(nom="Avord", code_insee="18018", programmes=[pvd], **common)
-    VilleFactory(nom="Baugy", code_insee="18023", programmes=[pvd], **common)
+def towns(septaine):
     VilleFactory(nom="Vierzon", code_insee="18279", slug="vierzon", departement_code="18")
     OrganisationFactory(nom="Banque des Territoires", sigle="BDT")
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from reseau_acv.comptes.models import Invitation, Organisation, Role, User
 from reseau_acv.core.models import Courriel
 from tests.factories.comptes import ChefDeProjetFactory, EquipeFactory, OrganisationFactory
-from tests.factories.villes import ProgrammeFactory, VilleFactory
+from tests.factories.villes import VilleFactory
 from villes.models import Mission
 
 LINK_RE = re.compile(r"http://testserver(/comptes/invitation/[^/\s]+/)")
@@ -18,26 +18,6 @@ ACCEPT = {
     "password1": "Loire-et-Sologne-2026",
     "password2": "Loire-et-Sologne-2026",
 }
-
-
-@pytest.fixture
-def pvd():
-    return ProgrammeFactory(code="pvd", nom="Petites villes de demain", sigle="PVD")
-
-
-@pytest.fixture
-def septaine(pvd):
-    """Two PVD communes of one intercommunality, as the reference data gives them."""
-    common = {
-        "departement_code": "18",
-        "departement_nom": "Cher",
-        "epci_nom": "CC La Septaine",
-        "epci_siren": "241800374",
-    }
-    return [
-        VilleFactory(nom="Avord", code_insee="18018", programmes=[pvd], **common),
-        VilleFactory(nom="Baugy", code_insee="18023", programmes=[pvd], **common),
-    ]
 
 
 @pytest.fixture
