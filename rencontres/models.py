@@ -10,6 +10,7 @@ import hashlib
 import re
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
@@ -142,6 +143,7 @@ class Rencontre(TimeStampedModel):
     rappel_j7_le = models.DateTimeField(_("rappel J-7 envoyé le"), null=True, blank=True)
     rappel_j1_le = models.DateTimeField(_("rappel J-1 envoyé le"), null=True, blank=True)
     suivi_envoye_le = models.DateTimeField(_("suivi envoyé le"), null=True, blank=True)
+    recherche = SearchVectorField(_("index de recherche"), null=True, editable=False)
 
     objects = RencontreQuerySet.as_manager()
 

@@ -27,6 +27,7 @@ from ressources.models import Ressource, Statut
 
 from . import ical
 from .models import FluxCalendrier, Inscription, PointOrdreDuJour, Rencontre, hash_feed_token
+from .recherche import refresh as search_refresh
 
 # Fields whose change is announced to the registered members.
 ANNOUNCED_FIELDS = ("debut", "fin", "format", "ville", "adresse", "lien_visio")
@@ -173,6 +174,7 @@ def rencontre_create(
         rencontre.themes.set(themes)
         rencontre.materiaux.set(materiaux)
         _set_points(rencontre, points)
+        search_refresh(rencontre)
     return rencontre
 
 
@@ -213,6 +215,7 @@ def rencontre_update(
         if materiaux is not None:
             rencontre.materiaux.set(materiaux)
         _set_points(rencontre, points)
+        search_refresh(rencontre)
         if rencontre.capacite is None or (old_capacite is not None and rencontre.capacite > old_capacite):
             _promote_waiting(rencontre)
     return rencontre

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
 
 from reseau_acv.core.models import Theme
+from reseau_acv.core.recherche import Index, Recherche, excerpt, excerpt_text, in_order, parse_text, rechercher
 
 from .models import ActeModeration, FichierVersion, Message, Question, Ressource, RetourExperience, Signalement, Statut
-from .search import highlight, search
+from .recherche import QUESTION, RESSOURCE, RETOUR
 
 SORTS = {
     "recent": ("-publie_le", "-cree_le", "pk"),
@@ -17,34 +20,46 @@ SORTS = {
 }
 
 
-def _ressource_list_qs(queryset: QuerySet) -> QuerySet:
-    # The body and the search vector are heavy and not shown in a list: leave them in the database.
+def _ressource_list_qs(queryset: QuerySet, *, with_body: bool = False) -> QuerySet:
+    # The search vector is heavy and never shown; the body only serves excerpts of a search.
+    heavy = ("recherche",) if with_body else ("corps", "recherche")
     return (
         queryset.select_related("programme")
-        .defer("corps", "recherche")
+        .defer(*heavy)
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("ordre")), "villes")
     )
+
+
+@dataclass
+class Trouve:
+    """A list page's rows (ranked when searched) and the search behind them, if any."""
+
+    queryset: QuerySet
+    recherche: Recherche | None = None
 
 
 def ressources_visible(*, user) -> QuerySet[Ressource]:
     return Ressource.objects.visible_to(user)
 
 
-def ressources_search(*, queryset: QuerySet[Ressource], text: str = "", sort: str = "") -> QuerySet[Ressource]:
-    """Full-text search over an already filtered, visible queryset; ranked unless sorted."""
+def ressources_search(*, queryset: QuerySet[Ressource], text: str = "", sort: str = "") -> Trouve:
+    """Search an already filtered, visible queryset with the platform's engine: ranked by
+    relevance (newest first with « recent »), or in the chosen order."""
     text = (text or "").strip()
-    if text:
-        queryset = search(queryset, text)
-        if sort in SORTS:
-            queryset = queryset.order_by(*SORTS[sort])
-    else:
-        queryset = queryset.order_by(*SORTS.get(sort, SORTS["recent"]))
-    return _ressource_list_qs(queryset)
+    if not text:
+        return Trouve(_ressource_list_qs(queryset.order_by(*SORTS.get(sort, SORTS["recent"]))))
+    found = rechercher(queryset, RESSOURCE, text, sort="date" if sort == "recent" else "pertinence")
+    ranked = in_order(queryset, found.resultats.ids)
+    if sort in SORTS and sort != "recent":
+        ranked = ranked.order_by(*SORTS[sort])
+    return Trouve(_ressource_list_qs(ranked, with_body=True), found)
 
 
-def with_excerpts(items):
+def with_excerpts(items, *, text: str = "", index: Index = RESSOURCE):
+    """Each item's excerpt: the passage holding the searched words, marked and escaped."""
+    requete = parse_text(text) if text else None
     for item in items:
-        item.extrait = highlight(getattr(item, "extrait_brut", None) or getattr(item, "resume", ""))
+        item.extrait = excerpt(excerpt_text(item, index), requete) if requete else ""
     return items
 
 
@@ -107,7 +122,10 @@ def reserved_for_members(*, user, model) -> bool:
 
 def retours_list(*, user, text: str = "") -> QuerySet[RetourExperience]:
     queryset = RetourExperience.objects.visible_to(user)
-    queryset = search(queryset, text) if text.strip() else queryset.order_by("-publie_le", "-cree_le", "pk")
+    if text.strip():
+        queryset = in_order(queryset, rechercher(queryset, RETOUR, text).resultats.ids)
+    else:
+        queryset = queryset.order_by("-publie_le", "-cree_le", "pk")
     return queryset.select_related("ville").prefetch_related("themes")
 
 
@@ -141,7 +159,7 @@ def retours_similaires(*, user, retour: RetourExperience, limit: int = 5) -> lis
 def questions_list(*, user, text: str = "") -> QuerySet[Question]:
     queryset = Question.objects.visible_to(user)
     if text.strip():
-        queryset = search(queryset, text)
+        queryset = in_order(queryset, rechercher(queryset, QUESTION, text).resultats.ids)
     else:
         queryset = queryset.order_by("-epinglee", "-publie_le", "-cree_le", "pk")
     return queryset.select_related("auteur").prefetch_related("themes", "villes").annotate(nb_reponses=_answers_count())

@@ -23,7 +23,7 @@ from reseau_acv.core.permissions import may_moderate
 
 from . import permissions
 from .models import ActeModeration, FichierVersion, Message, Question, Ressource, RetourExperience, Signalement, Statut
-from .search import refresh_search_vector
+from .recherche import refresh as search_refresh
 from .uploads import verify_upload
 
 Moderable = Ressource | RetourExperience | Question
@@ -175,7 +175,7 @@ def ressource_create(
     ressource.villes.set(villes)
     if fichier is not None:
         _attach_file(actor=actor, ressource=ressource, fichier=fichier)
-    refresh_search_vector(ressource)
+    search_refresh(ressource)
     _after_contribution(actor=actor, obj=ressource, was=None)
     return ressource
 
@@ -211,7 +211,7 @@ def ressource_update(
         ressource.villes.set(villes)
     if fichier is not None:
         _attach_file(actor=actor, ressource=ressource, fichier=fichier)
-    refresh_search_vector(ressource)
+    search_refresh(ressource)
     _after_contribution(actor=actor, obj=ressource, was=was)
     return ressource
 
@@ -232,7 +232,7 @@ def retour_create(
     retour.save()
     retour.themes.set(themes)
     retour.ressources.set(ressources)
-    refresh_search_vector(retour)
+    search_refresh(retour)
     _after_contribution(actor=actor, obj=retour, was=None)
     return retour
 
@@ -260,7 +260,7 @@ def retour_update(
         retour.themes.set(themes)
     if ressources is not None:
         retour.ressources.set(ressources)
-    refresh_search_vector(retour)
+    search_refresh(retour)
     _after_contribution(actor=actor, obj=retour, was=was)
     return retour
 
@@ -354,7 +354,7 @@ def question_create(*, actor, data: dict, themes: Iterable = (), villes: Iterabl
     question.save()
     question.themes.set(themes)
     question.villes.set(villes)
-    refresh_search_vector(question)
+    search_refresh(question)
     return question
 
 
@@ -369,7 +369,9 @@ def message_create(*, actor, fil: Fil, corps: str) -> Message:
     if not corps:
         raise ValidationError({"corps": _("Le message est vide.")})
     field = {Question: "question", Ressource: "ressource", RetourExperience: "retour"}[type(fil)]
-    return Message.objects.create(auteur=actor, corps=corps, **{field: fil})
+    message = Message.objects.create(auteur=actor, corps=corps, **{field: fil})
+    search_refresh(message)  # answers and comments are searched with their thread
+    return message
 
 
 @transaction.atomic
@@ -382,6 +384,7 @@ def message_hide(*, actor, message: Message, motif: str) -> Message:
     message.motif_masquage = motif
     message.save(update_fields=["masque", "motif_masquage", "modifie_le"])
     message.signalements.filter(traite=False).update(traite=True)
+    search_refresh(message)  # a hidden answer no longer makes its thread found
     _record(actor=actor, action=ActeModeration.Action.MASQUER, obj=message, motif=motif)
     return message
 

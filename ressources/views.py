@@ -30,6 +30,7 @@ from .forms import (
     RetourForm,
 )
 from .models import FichierVersion, Message, Question, Ressource, RetourExperience, Statut
+from .recherche import RETOUR
 
 PER_PAGE = 20
 KINDS = {"ressource": Ressource, "retour": RetourExperience, "question": Question}
@@ -82,11 +83,18 @@ def ressource_list(request):
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.ressources_visible(user=user)
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
     text = (data.get("q") or "").strip()
-    page = _page(request, selectors.ressources_search(queryset=queryset, text=text, sort=data.get("tri") or ""))
-    selectors.with_excerpts(page.object_list)
-    retours = selectors.with_excerpts(list(selectors.retours_list(user=user, text=text)[:5])) if text else []
+    found = selectors.ressources_search(queryset=queryset, text=text, sort=data.get("tri") or "")
+    page = _page(request, found.queryset)
+    shown = found.recherche.corrigee if found.recherche and found.recherche.corrigee else text
+    selectors.with_excerpts(page.object_list, text=shown)
+    retours = (
+        selectors.with_excerpts(list(selectors.retours_list(user=user, text=shown)[:5]), text=shown, index=RETOUR)
+        if text
+        else []
+    )
     context = {
         "reserve_aux_membres": selectors.reserved_for_members(user=user, model=Ressource),
+        "recherche": found.recherche,
         "filter": filterset,
         "page": page,
         "ressources": page.object_list,
@@ -218,7 +226,7 @@ def ressource_update(request, slug: str):
 def retour_list(request):
     user = request.user
     filterset, page, text = _filtered_page(request, RetourFilter, selectors.retours_list)
-    selectors.with_excerpts(page.object_list)
+    selectors.with_excerpts(page.object_list, text=text, index=RETOUR)
     context = {
         "reserve_aux_membres": selectors.reserved_for_members(user=user, model=RetourExperience),
         "filter": filterset,

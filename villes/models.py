@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -66,6 +67,7 @@ class Ville(TimeStampedModel):
     date_ort = models.DateField(_("signature de l'ORT"), null=True, blank=True)
     presentation = models.TextField(_("présentation"), blank=True, help_text=_("Markdown."))
     source = models.TextField(_("source des données"), blank=True)
+    recherche = SearchVectorField(_("index de recherche"), null=True, editable=False)
 
     objects = VilleQuerySet.as_manager()
 

@@ -22,8 +22,10 @@ from reseau_acv.comptes.services import (
 )
 from reseau_acv.core.csvimport import CsvImportError, CsvProblem, csv_read
 from reseau_acv.core.permissions import require_equipe
+from reseau_acv.core.recherche import index_refresh
 
 from .models import Mission, Programme, Ville
+from .recherche import VILLE
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "data" / "reference"
 INSEE_RE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
@@ -293,6 +295,7 @@ def villes_import_reference(*, directory: Path = REFERENCE_DIR) -> ImportReport:
             ville.programmes.add(*(programmes[p] for p in wanted))
             for p in wanted:
                 report.by_programme[p] = report.by_programme.get(p, 0) + 1
+        index_refresh(VILLE)
     return report
 
 

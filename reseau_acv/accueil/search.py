@@ -1,122 +1,315 @@
-"""Global search: one query, results grouped by kind, each group ranked and scoped.
+"""Global search: one query over every kind of content, through core's search engine.
 
-Each group is a function ``search(user=, query=, limit=)`` returning at most ``limit`` results
-the user may see (through the model's ``visible_to``), best first, in one or two queries.
-Towns are registered here; the domain apps' groups in ``accueil.integrations``.
+The groups are listed here, explicitly and in order (accueil reads every app; nobody imports
+it). Each group names its app's ``Index`` (declared in the app's ``recherche.py``), the rows the
+visitor may see (``visible_to``), how to fetch a page of results and what a result shows.
+Every count and facet is computed over the visible, matching rows only.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Count, QuerySet
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from panorama.models import ArticlePresse
+from panorama.recherche import ARTICLE
+from rencontres.models import Rencontre
+from rencontres.recherche import RENCONTRE
+from reseau_acv.core.recherche import (
+    COUNT_LIMIT,
+    Index,
+    Requete,
+    Resultats,
+    choose,
+    excerpt,
+    excerpt_text,
+    index_refresh,
+    search,
+)
+from ressources.models import Question, Ressource, RetourExperience
+from ressources.recherche import QUESTION, RESSOURCE, RETOUR
 from villes.models import Ville
+from villes.recherche import VILLE
 
-SEARCH_CONFIG = "french_unaccent"
 MIN_QUERY_LENGTH = 2
+PER_GROUP = 3
+BEST = 10
+PER_PAGE = 20
+FACET_SIZE = 8
 
 
 @dataclass(frozen=True)
-class SearchResult:
-    titre: str
-    url: str
-    extrait: str = ""
-    date: datetime | None = None
-
-
-@dataclass(frozen=True)
-class SearchGroup:
+class Groupe:
     key: str
     title: str
-    search: Callable[..., list[SearchResult]]
-    order: int = 100
+    index: Index
+    visible: Callable[..., QuerySet]  # visible(user) -> the rows the visitor may see
+    detail: Callable[[object], str] = lambda obj: ""  # a short line under the title
+    related: tuple[str, ...] = ()  # select_related for a page of results
+
+    def fetch(self, ids: list[int]) -> list:
+        rows = self.index.model._base_manager.filter(pk__in=ids).select_related(*self.related)
+        by_pk = {obj.pk: obj for obj in rows}
+        return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-_GROUPS: dict[str, SearchGroup] = {}
+GROUPES: list[Groupe] = [
+    Groupe(
+        "villes",
+        _("Villes et communes"),
+        VILLE,
+        lambda user: Ville.objects.all(),
+        detail=lambda v: f"{v.departement_nom} ({v.departement_code})",
+    ),
+    Groupe(
+        "ressources",
+        _("Ressources"),
+        RESSOURCE,
+        lambda user: Ressource.objects.visible_to(user),
+        detail=lambda r: str(r.get_type_display()),
+    ),
+    Groupe(
+        "retours",
+        _("Fiches d'expérience"),
+        RETOUR,
+        lambda user: RetourExperience.objects.visible_to(user),
+        detail=lambda r: r.ville.nom,
+        related=("ville",),
+    ),
+    Groupe("questions", _("Questions"), QUESTION, lambda user: Question.objects.visible_to(user)),
+    Groupe(
+        "rencontres",
+        _("Rencontres"),
+        RENCONTRE,
+        lambda user: Rencontre.objects.visible_to(user),
+        detail=lambda r: str(r.get_type_display()),
+    ),
+    Groupe(
+        "presse",
+        _("Articles de presse"),
+        ARTICLE,
+        lambda user: ArticlePresse.objects.visible_to(user),
+        detail=lambda a: str(_("Presse")),
+    ),
+]
+GROUPES_BY_KEY = {groupe.key: groupe for groupe in GROUPES}
 
 
-def register_search_group(group: SearchGroup) -> None:
-    _GROUPS[group.key] = group
+def reindex_all(*, using: str = "default") -> dict[str, int]:
+    """Rebuild every group's search index (after a bulk load or an upgrade)."""
+    return {groupe.key: index_refresh(groupe.index, using=using) for groupe in GROUPES}
 
 
-def search_groups() -> list[SearchGroup]:
-    return sorted(_GROUPS.values(), key=lambda g: (g.order, g.key))
+@dataclass(frozen=True)
+class Filtres:
+    theme: str = ""
+    ville: str = ""
+    annee: int | None = None
+
+    @property
+    def actifs(self) -> bool:
+        return bool(self.theme or self.ville or self.annee)
+
+    def apply(self, queryset: QuerySet, index: Index) -> QuerySet | None:
+        """The rows that pass the filters, or None when this kind cannot (no theme on a town)."""
+        if self.theme:
+            if not index.themes:
+                return None
+            queryset = queryset.filter(**{f"{index.themes}__slug": self.theme})
+        if self.ville:
+            if not index.villes:
+                return None
+            queryset = queryset.filter(**{f"{index.villes}__slug": self.ville})
+        if self.annee:
+            if index is VILLE:
+                return None
+            queryset = queryset.filter(**{f"{index.date}__year": self.annee})
+        return queryset.distinct() if (self.theme or self.ville) else queryset
 
 
-def is_postgresql() -> bool:
-    return connection.vendor == "postgresql"
+@dataclass
+class Resultat:
+    groupe: Groupe
+    titre: str
+    url: str
+    extrait: SafeString | str
+    date: datetime | None
+    detail: str
+    score: float
 
 
-RANKED_CANDIDATES = 2000
+@dataclass
+class GroupeTrouve:
+    groupe: Groupe
+    resultats: Resultats
+    premiers: list[Resultat] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.resultats.total
+
+    @property
+    def plus_de(self) -> bool:
+        return self.resultats.plus_de
 
 
-def fulltext(queryset, *, query: str, fields: dict[str, str], title_field: str, vector_field: str | None = None):
-    """Filter and rank ``queryset`` for ``query``: French stemming without accents on
-    PostgreSQL (``fields`` maps a field to its weight A–D), plain ``icontains`` on SQLite.
+@dataclass
+class Facette:
+    valeur: str
+    libelle: str
+    nombre: int
 
-    With ``vector_field`` (a stored, GIN-indexed search vector of those fields), PostgreSQL
-    matches through the index instead of computing every row's vector, and ranks the
-    ``RANKED_CANDIDATES`` most recent matches."""
-    if is_postgresql() and vector_field:
-        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        # A common word can match a large share of a big table (the press): only the most recent
-        # matches are ranked, so the cost does not grow with the table.
-        recent = queryset.filter(**{vector_field: search_query}).order_by("-pk").values("pk")[:RANKED_CANDIDATES]
-        return (
-            queryset.filter(pk__in=recent)
-            .annotate(rank=SearchRank(F(vector_field), search_query))
-            .order_by("-rank", title_field)
+
+@dataclass
+class PageRecherche:
+    texte: str
+    requete: Requete | None = None
+    groupes: list[GroupeTrouve] = field(default_factory=list)
+    meilleurs: list[Resultat] = field(default_factory=list)
+    corrigee: str | None = None
+    suggestion: str | None = None
+    facettes: dict[str, list[Facette]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(g.total for g in self.groupes)
+
+    @property
+    def plus_de(self) -> bool:
+        return any(g.plus_de for g in self.groupes)
+
+
+def _results(groupe: Groupe, found: Resultats, ids: list[int], requete: Requete) -> dict[int, Resultat]:
+    return {
+        obj.pk: Resultat(
+            groupe=groupe,
+            titre=getattr(obj, groupe.index.titre),
+            url=obj.get_absolute_url(),
+            extrait=excerpt(excerpt_text(obj, groupe.index), requete),
+            date=found.dates.get(obj.pk),
+            detail=groupe.detail(obj),
+            score=found.scores.get(obj.pk, 0.0),
         )
-    if not is_postgresql():
-        condition = Q()
-        for name in fields:
-            condition |= Q(**{f"{name}__unaccent__icontains": query})
-        return queryset.filter(condition).order_by(title_field)
-    vector = None
-    for name, weight in fields.items():
-        part = SearchVector(name, weight=weight, config=SEARCH_CONFIG)
-        vector = part if vector is None else vector + part
-    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    return (
-        queryset.annotate(rank=SearchRank(vector, search_query))
-        .filter(Q(rank__gt=0) | Q(**{f"{title_field}__unaccent__icontains": query}))
-        .order_by("-rank", title_field)
-    )
+        for obj in groupe.fetch(ids)
+    }
 
 
-def search_villes(*, user, query: str, limit: int) -> list[SearchResult]:
-    """Towns are public reference data: by name first (exact, then prefix), then by text."""
-    queryset = fulltext(Ville.objects.all(), query=query, fields={"nom": "A", "presentation": "B"}, title_field="nom")
-    name_lookup = "nom__unaccent__iexact" if is_postgresql() else "nom__iexact"
-    prefix_lookup = "nom__unaccent__istartswith" if is_postgresql() else "nom__istartswith"
-    queryset = queryset.annotate(
-        exact=Case(
-            When(**{name_lookup: query}, then=Value(2)),
-            When(**{prefix_lookup: query}, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
-    ordering = ["-exact", "-reseau_regional", *queryset.query.order_by]
-    return [
-        SearchResult(
-            titre=ville.nom, url=ville.get_absolute_url(), extrait=f"{ville.departement_nom} ({ville.departement_code})"
-        )
-        for ville in queryset.order_by(*ordering)[:limit]
-    ]
+def _searched(user, texte: str, filtres: Filtres, groupes: list[Groupe], sort: str):
+    def run(requete):
+        found = []
+        for groupe in groupes:
+            queryset = filtres.apply(groupe.visible(user), groupe.index)
+            found.append(
+                (groupe, search(queryset, groupe.index, requete, sort=sort) if queryset is not None else Resultats())
+            )
+        return sum(f.total for _g, f in found), sum(f.complets for _g, f in found), found
+
+    return choose(texte, run, using="default")
 
 
-register_search_group(SearchGroup("villes", _("Villes et communes"), search_villes, order=10))
+def search_page(*, user, texte: str, filtres: Filtres | None = None) -> PageRecherche:
+    """The global page: the best results of every kind, then each kind's first results."""
+    filtres = filtres or Filtres()
+    texte = " ".join((texte or "").replace("\x00", " ").split())
+    page = PageRecherche(texte=texte)
+    if len(texte) < MIN_QUERY_LENGTH:
+        return page
+    requete, found, page.corrigee, page.suggestion = _searched(user, texte, filtres, GROUPES, "pertinence")
+    page.requete = requete
+    ranked = sorted(
+        ((f.scores[pk], groupe.key, pk) for groupe, f in found for pk in f.ids[:BEST]), key=lambda t: -t[0]
+    )[:BEST]
+    best_ids = {(key, pk) for _s, key, pk in ranked}
+    for groupe, f in found:
+        wanted = [pk for pk in f.ids if (groupe.key, pk) in best_ids] + [
+            pk for pk in f.ids[:PER_GROUP] if (groupe.key, pk) not in best_ids
+        ]
+        trouve = GroupeTrouve(groupe, f)
+        by_pk = _results(groupe, f, wanted, requete) if wanted else {}
+        trouve.premiers = [by_pk[pk] for pk in f.ids[:PER_GROUP] if pk in by_pk]
+        page.meilleurs += [by_pk[pk] for pk in f.ids if (groupe.key, pk) in best_ids and pk in by_pk]
+        page.groupes.append(trouve)
+    page.meilleurs.sort(key=lambda r: -r.score)
+    page.facettes = facets(found)
+    return page
 
 
-def search_all(*, user, query: str, limit: int = 10) -> list[tuple[SearchGroup, list[SearchResult]]]:
-    query = " ".join(query.split())[:200]
-    if len(query) < MIN_QUERY_LENGTH:
+@dataclass
+class ListeGroupe:
+    texte: str
+    groupe: Groupe
+    requete: Requete | None
+    resultats: Resultats
+    corrigee: str | None
+    suggestion: str | None
+    facettes: dict[str, list[Facette]]
+
+
+def search_group(
+    *, user, texte: str, key: str, filtres: Filtres | None = None, sort: str = "pertinence"
+) -> ListeGroupe:
+    """One kind of result, every page of it (« voir les N résultats »)."""
+    filtres = filtres or Filtres()
+    groupe = GROUPES_BY_KEY[key]
+    texte = " ".join((texte or "").replace("\x00", " ").split())
+    if len(texte) < MIN_QUERY_LENGTH:
+        return ListeGroupe(texte, groupe, None, Resultats(), None, None, {})
+    requete, found, corrigee, suggestion = _searched(user, texte, filtres, [groupe], sort)
+    return ListeGroupe(texte, groupe, requete, found[0][1], corrigee, suggestion, facets(found))
+
+
+def page_results(liste: ListeGroupe, ids: list[int]) -> list[Resultat]:
+    if not liste.requete:
         return []
-    return [(group, group.search(user=user, query=query, limit=limit)) for group in search_groups()]
+    found = _results(liste.groupe, liste.resultats, ids, liste.requete)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def facets(found: list[tuple[Groupe, Resultats]]) -> dict[str, list[Facette]]:
+    """Counts of the matching, visible rows by kind, theme, town and year (bounded, like the totals)."""
+    kinds = [Facette(g.key, str(g.title), f.total) for g, f in found if f.total]
+    themes: Counter = Counter()
+    villes: Counter = Counter()
+    years: Counter = Counter()
+    names: dict[tuple[str, str], str] = {}
+    theme_order: dict[str, int] = {}
+    for groupe, f in found:
+        ids = f.ids[:COUNT_LIMIT]
+        if not ids:
+            continue
+        index = groupe.index
+        rows = index.model._base_manager.filter(pk__in=ids)
+        if index.themes:
+            path = index.themes
+            for row in rows.values(f"{path}__slug", f"{path}__nom", f"{path}__ordre").annotate(
+                n=Count("pk", distinct=True)
+            ):
+                slug = row[f"{path}__slug"]
+                if slug:
+                    themes[slug] += row["n"]
+                    names[("theme", slug)] = row[f"{path}__nom"]
+                    theme_order[slug] = row[f"{path}__ordre"]
+        if index.villes:
+            path = index.villes
+            for row in rows.values(f"{path}__slug", f"{path}__nom").annotate(n=Count("pk", distinct=True)):
+                slug = row[f"{path}__slug"]
+                if slug:
+                    villes[slug] += row["n"]
+                    names[("ville", slug)] = row[f"{path}__nom"]
+        if index is not VILLE:
+            years.update(when.year for when in (f.dates.get(pk) for pk in ids) if when)
+    return {
+        "type": kinds,
+        "theme": [
+            Facette(slug, names[("theme", slug)], n)
+            for slug, n in sorted(themes.items(), key=lambda t: theme_order[t[0]])
+        ],
+        "ville": [Facette(slug, names[("ville", slug)], n) for slug, n in villes.most_common(FACET_SIZE)],
+        "annee": [Facette(str(year), str(year), n) for year, n in sorted(years.items(), reverse=True)][:FACET_SIZE],
+    }

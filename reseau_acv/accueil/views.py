@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from reseau_acv.comptes.models import User
 from reseau_acv.core.csv_export import csv_response
+from reseau_acv.core.models import EntreeThesaurus, Theme
 from reseau_acv.core.permissions import equipe_required
 from villes.models import Programme, Ville
 
@@ -20,7 +21,7 @@ from . import donnees, services, stats
 from .dashboard import dashboard_panels
 from .forms import AccountDeleteForm, DataRequestForm, DataRequestLookupForm, PreferencesForm
 from .models import SECTION_FIELDS, JournalDonnees
-from .search import MIN_QUERY_LENGTH, search_all
+from .search import GROUPES_BY_KEY, MIN_QUERY_LENGTH, PER_PAGE, Filtres, page_results, search_group, search_page
 
 
 def home(request):
@@ -38,16 +39,80 @@ def dashboard(request):
     return render(request, "accueil/dashboard.html", {"panels": dashboard_panels(request.user)})
 
 
+def _filtres(params) -> Filtres:
+    annee = params.get("annee", "")
+    return Filtres(
+        theme=params.get("theme", "")[:60],
+        ville=params.get("ville", "")[:140],
+        annee=int(annee) if annee.isdigit() and len(annee) == 4 else None,
+    )
+
+
+def _link(params, **changes) -> str:
+    """This search's address with some parameters changed (the query is kept; back to page 1)."""
+    query = params.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return f"?{query.urlencode()}"
+
+
+def _facet_links(params, facettes: dict) -> dict:
+    return {
+        name: [
+            {"facette": f, "url": _link(params, **{name: f.valeur}), "actif": params.get(name) == f.valeur}
+            for f in values
+        ]
+        for name, values in facettes.items()
+    }
+
+
 def search(request):
-    """Everyone may search; each group only returns what the visitor may see."""
-    query = request.GET.get("q", "").strip()
-    groups = search_all(user=request.user, query=query)
+    """Everyone may search; every result, count and facet is what the visitor may see."""
+    params = request.GET
+    query = " ".join(params.get("q", "").replace("\x00", " ").split())[:200]
+    filtres = _filtres(params)
+    key = params.get("type", "")
     context = {
         "query": query,
-        "groups": groups,
-        "total": sum(len(results) for _group, results in groups),
         "too_short": bool(query) and len(query) < MIN_QUERY_LENGTH,
+        "filtres": filtres,
+        "retirer": {name: _link(params, **{name: None}) for name in ("theme", "ville", "annee", "type")},
+        "themes": Theme.objects.order_by("ordre"),
+        "thesaurus": EntreeThesaurus.objects.filter(actif=True).order_by("pk")[:6],
+        "facet_titles_global": [
+            ("type", _("Type")),
+            ("theme", _("Thème")),
+            ("ville", _("Ville")),
+            ("annee", _("Année")),
+        ],
+        "facet_titles_group": [("theme", _("Thème")), ("ville", _("Ville")), ("annee", _("Année"))],
     }
+    if key in GROUPES_BY_KEY:
+        sort = "date" if params.get("tri") == "date" else "pertinence"
+        liste = search_group(user=request.user, texte=query, key=key, filtres=filtres, sort=sort)
+        page = Paginator(liste.resultats.ids, PER_PAGE).get_page(params.get("page"))
+        params_type = params.copy()
+        context.update(
+            liste=liste,
+            page=page,
+            resultats=page_results(liste, list(page.object_list)),
+            facettes=_facet_links(params_type, liste.facettes),
+            tri=sort,
+            tri_date=_link(params, tri="date"),
+            tri_pertinence=_link(params, tri=None),
+            querystring=_link(params)[1:],
+        )
+        return render(request, "accueil/search_group.html", context)
+    found = search_page(user=request.user, texte=query, filtres=filtres)
+    context.update(
+        page=found,
+        facettes=_facet_links(params, found.facettes),
+        voir={g.groupe.key: _link(params, type=g.groupe.key) for g in found.groupes},
+    )
     return render(request, "accueil/search.html", context)
 
 

@@ -81,3 +81,41 @@ class Courriel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objet_envoi} → {self.destinataire}"
+
+
+class EntreeThesaurus(TimeStampedModel):
+    """A group of expressions the search treats as one: an acronym and its expansion, or
+    synonyms of the trade (« mobilité douce », « pistes cyclables », « vélo »). Staff edit them."""
+
+    expressions = models.TextField(
+        _("expressions équivalentes"),
+        help_text=_("Une expression par ligne (ou séparées par « ; ») : un sigle, son développement, des synonymes."),
+    )
+    actif = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("entrée du thésaurus")
+        verbose_name_plural = _("entrées du thésaurus")
+
+    def __str__(self) -> str:
+        return " ; ".join(self.liste)
+
+    @property
+    def liste(self) -> list[str]:
+        from .recherche.thesaurus import split_expressions
+
+        return split_expressions(self.expressions)
+
+
+class MotIndexe(models.Model):
+    """A word of the indexed titles and summaries: typo tolerance suggests from them."""
+
+    mot = models.CharField(_("mot"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("mot indexé")
+        verbose_name_plural = _("mots indexés")
+
+    def __str__(self) -> str:
+        return self.mot

@@ -5,7 +5,11 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105 (tests only)
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/reseau_acv")}
+DATABASES = {
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/reseau_acv"),
+    # The embedded default (``make run``): the search engine's tests run on both backends.
+    "sqlite": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
+}
 # Each parallel test process (pytest-xdist: gw0, gw1…) gets its own Redis database, since
 # tests clear the cache (FLUSHDB) between them. ``TEST_SLOT`` (0–7) lets several checkouts run
 # their suites side by side on one machine: each slot takes two other Redis databases and its

@@ -28,7 +28,17 @@ def make_ressource(
         titre=titre, slug=f"ressource-{n}", visibilite=visibilite, statut=statut, publie_le=publie_le, **extra
     )
     ressource.themes.set(themes)
+    _index(ressource)
     return ressource
+
+
+def _index(obj):
+    """Index a row made directly, as the services do after each write."""
+    from reseau_acv.accueil.search import GROUPES
+    from reseau_acv.core.recherche import index_refresh
+
+    index = next(g.index for g in GROUPES if g.index.model is type(obj))
+    index_refresh(index, [obj.pk])
 
 
 def make_question(
@@ -39,12 +49,13 @@ def make_question(
         titre=titre, slug=f"question-{n}", visibilite=visibilite, statut=Statut.PUBLIE, publie_le=publie_le, **extra
     )
     question.themes.set(themes)
+    _index(question)
     return question
 
 
 def make_retour(titre, *, ville, visibilite=Visibilite.RESEAU, publie_le=IN_WEEK, **extra):
     n = next(_numbers)
-    return RetourExperience.objects.create(
+    retour = RetourExperience.objects.create(
         titre=titre,
         slug=f"retour-{n}",
         ville=ville,
@@ -59,6 +70,8 @@ def make_retour(titre, *, ville, visibilite=Visibilite.RESEAU, publie_le=IN_WEEK
         resultat="Résultat",
         **extra,
     )
+    _index(retour)
+    return retour
 
 
 @pytest.fixture
@@ -77,7 +90,7 @@ def make_rencontre(titre="Séance des chef·fes de projet", *, visibilite=Visibi
     from rencontres.models import Rencontre
 
     debut = extra.pop("debut", timezone.now() + timedelta(days=10))
-    return Rencontre.objects.create(
+    rencontre = Rencontre.objects.create(
         titre=titre,
         debut=debut,
         fin=debut + timedelta(hours=2),
@@ -86,6 +99,8 @@ def make_rencontre(titre="Séance des chef·fes de projet", *, visibilite=Visibi
         visibilite=visibilite,
         **extra,
     )
+    _index(rencontre)
+    return rencontre
 
 
 def make_article(titre="Vierzon relance son centre-ville", *, villes=(), visibilite=Visibilite.PARTENAIRES, **extra):
@@ -101,6 +116,7 @@ def make_article(titre="Vierzon relance son centre-ville", *, villes=(), visibil
         **extra,
     )
     article.villes.set(villes)
+    _index(article)
     return article
 
 

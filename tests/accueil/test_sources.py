@@ -87,7 +87,7 @@ def test_search_finds_meetings_and_press_articles_the_member_may_see(client):
 
     response = client.get(reverse("accueil:search"), {"q": "commerces"})
 
-    groups = {group.key: [r.titre for r in results] for group, results in response.context["groups"]}
+    groups = {g.groupe.key: [r.titre for r in g.premiers] for g in response.context["page"].groupes}
     assert groups["rencontres"] == ["Atelier commerce de centre-ville"]
     assert groups["presse"] == ["Les commerces de Vierzon rouvrent"]
 
@@ -168,7 +168,7 @@ def test_press_search_goes_through_the_index_filled_at_ingestion(client):
 
     client.force_login(PartenaireFactory())
     response = client.get(reverse("accueil:search"), {"q": "rehabilitation"})
-    groups = {group.key: [r.titre for r in results] for group, results in response.context["groups"]}
+    groups = {g.groupe.key: [r.titre for r in g.premiers] for g in response.context["page"].groupes}
     assert groups["presse"] == ["Réhabilitation des logements anciens à Dreux"]
 
     with connection.cursor() as cursor:

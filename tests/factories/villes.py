@@ -34,6 +34,10 @@ class VilleFactory(DjangoModelFactory):
     def programmes(obj, create, extracted, **kwargs):
         if create:
             obj.programmes.add(*(extracted or [ProgrammeFactory()]))
+            from reseau_acv.core.recherche import index_refresh
+            from villes.recherche import VILLE
+
+            index_refresh(VILLE, [obj.pk])  # as the town import does
 
 
 class MissionFactory(DjangoModelFactory):

@@ -1,8 +1,8 @@
 import pytest
 
-from ressources import search as search_module
+from reseau_acv.core.recherche import excerpt, index_refresh
 from ressources import services
-from ressources.models import Ressource
+from ressources.recherche import RETOUR
 from tests.factories.comptes import EquipeFactory
 from tests.factories.villes import ProgrammeFactory, VilleFactory
 
@@ -98,27 +98,15 @@ def test_search_also_finds_experience_sheets(client, equipe):
     from tests.factories.ressources import RetourExperienceFactory
 
     retour = RetourExperienceFactory(titre="Chinon", difficulte="Des propriétaires bailleurs injoignables.")
-    search_module.refresh_search_vector(retour)
+    index_refresh(RETOUR, [retour.pk])
     client.force_login(equipe)
     response = client.get("/ressources/", {"q": "proprietaire"})
     assert [r.titre for r in response.context["retours"]] == ["Chinon"]
 
 
-@pytest.mark.django_db
-def test_simple_search_without_postgresql(monkeypatch, publish):
-    """Without PostgreSQL (the SQLite default) every word must appear in a field."""
-    publish("Réhabilitation des logements anciens")
-    publish("Plan de mobilité douce")
-    monkeypatch.setattr(search_module, "uses_postgres", lambda: False)
-    found = search_module.search(Ressource.objects.all(), "logements anciens")
-    assert [r.titre for r in found] == ["Réhabilitation des logements anciens"]
-
-
 def test_excerpts_show_text_not_markdown_syntax():
     """Search excerpts show the body's words, without Markdown headings, bullets or emphasis."""
-    from ressources.search import highlight
-
-    html = highlight("## Points clés\n- un volet **copropriétés** ; *fort*")
+    html = excerpt("## Points clés\n- un volet **copropriétés** ; *fort*", None)
     assert "#" not in html
     assert "*" not in html
     assert "Points clés un volet copropriétés ; fort" in html

@@ -24,6 +24,7 @@ from rencontres import services as rencontres_services
 from rencontres.models import FluxCalendrier, Inscription, Rencontre
 from reseau_acv.accueil import services as accueil_services
 from reseau_acv.accueil.models import Frequence
+from reseau_acv.accueil.search import reindex_all
 from reseau_acv.comptes.models import Role, User
 from reseau_acv.core.models import Courriel
 from ressources.models import FichierVersion, Message, Question, Ressource, Statut
@@ -125,6 +126,7 @@ def catalogue(db) -> Catalogue:
     items[("edition", "brouillon")] = EditionFactory(
         titre=mark("edition", "brouillon"), visibilite="public", statut=Edition.Statut.BROUILLON, publiee_le=None
     )
+    reindex_all()  # the factories write rows directly; the services would have indexed them
     return catalogue
 
 
@@ -155,13 +157,17 @@ LIST_PAGES = [
     ("panorama:article-list", {}, "", ["article"]),
     ("panorama:edition-list", {}, "", ["edition"]),
     ("villes:ville-detail", {"slug": "zorgville"}, "", ["ressource", "retour", "rencontre", "article"]),
-    ("accueil:search", {}, "?q=zorglub", ["ressource", "retour", "question", "rencontre", "article"]),
+    ("accueil:search", {}, "?q=zorglub&type=ressources", ["ressource"]),
+    ("accueil:search", {}, "?q=zorglub&type=retours", ["retour"]),
+    ("accueil:search", {}, "?q=zorglub&type=questions", ["question"]),
+    ("accueil:search", {}, "?q=zorglub&type=rencontres", ["rencontre"]),
+    ("accueil:search", {}, "?q=zorglub&type=presse", ["article"]),
     ("panorama:edition-feed", {}, "", ["edition"]),
 ]
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("name", "kwargs", "query", "kinds"), LIST_PAGES, ids=[p[0] for p in LIST_PAGES])
+@pytest.mark.parametrize(("name", "kwargs", "query", "kinds"), LIST_PAGES, ids=[p[0] + p[2] for p in LIST_PAGES])
 def test_lists_search_and_feeds_show_exactly_what_the_role_may_see(
     client_for, catalogue, role, name, kwargs, query, kinds
 ):

@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
-from itertools import zip_longest
-
 
 def index_corpus(made: dict[str, list]) -> None:
     """Index the loaded documents the way the services do after a write."""
-    from ressources.search import refresh_search_vector
+    from panorama.recherche import ARTICLE
+    from rencontres.recherche import RENCONTRE
+    from reseau_acv.core.recherche import index_refresh
+    from ressources.recherche import QUESTION, RESSOURCE, RETOUR
+    from villes.recherche import VILLE
 
-    for kind in ("ressources", "retours", "questions"):
-        for obj in made[kind]:
-            refresh_search_vector(obj)
+    for index, kind in (
+        (RESSOURCE, "ressources"),
+        (RETOUR, "retours"),
+        (QUESTION, "questions"),
+        (RENCONTRE, "rencontres"),
+        (ARTICLE, "articles"),
+    ):
+        index_refresh(index, [obj.pk for obj in made[kind]])
+    index_refresh(VILLE)
 
 
 def global_urls(*, user, text: str) -> list[str]:
-    """The global page's results, best first (its groups taken in turn)."""
-    from reseau_acv.accueil.search import search_all
+    """The global page's best results, in order."""
+    from reseau_acv.accueil.search import search_page
 
-    groups = [results for _group, results in search_all(user=user, query=text, limit=10)]
-    merged = [result for row in zip_longest(*groups) for result in row if result is not None]
-    return [result.url for result in merged]
+    return [result.url for result in search_page(user=user, texte=text).meilleurs]
 
 
 def library_urls(*, user, text: str) -> list[str]:
-    """The library page's resources for ``text``, best first."""
+    """The library page's first resources for ``text``, in order."""
     from ressources.models import Ressource
     from ressources.selectors import ressources_search
 
-    found = ressources_search(queryset=Ressource.objects.visible_to(user), text=text)[:10]
-    return [obj.get_absolute_url() for obj in found]
+    found = ressources_search(queryset=Ressource.objects.visible_to(user), text=text)
+    return [obj.get_absolute_url() for obj in found.queryset[:10]]

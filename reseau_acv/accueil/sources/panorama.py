@@ -18,7 +18,6 @@ from ..charts import Chart
 from ..dashboard import PANELS, Panel
 from ..digest import DigestItem, DigestSection, register_digest_section
 from ..queues import StaffQueue, register_staff_queue
-from ..search import SearchGroup, SearchResult, fulltext, register_search_group
 from ..stats import register_chart
 from . import absolute, reverse_or, url_of
 
@@ -81,22 +80,6 @@ register_digest_section(
         "editions", _("Nouvelles éditions du panorama de presse"), digest_editions, order=50, preference="presse"
     )
 )
-
-
-def search_presse(*, user, query, limit):
-    queryset = fulltext(
-        ArticlePresse.objects.visible_to(user),
-        query=query,
-        fields={"titre": "A", "resume": "B"},
-        title_field="titre",
-        vector_field="recherche",
-    )
-    return [
-        SearchResult(titre=a.titre, url=url_of(a), extrait=a.resume[:160], date=a.publie_le) for a in queryset[:limit]
-    ]
-
-
-register_search_group(SearchGroup("presse", _("Articles de presse"), search_presse, order=60))
 
 
 register_staff_queue(

@@ -14,7 +14,6 @@ from rencontres.services import register_invitation_audience_filter
 from ..charts import Chart
 from ..dashboard import PANELS, Panel
 from ..digest import DigestItem, DigestSection, register_digest_section
-from ..search import SearchGroup, SearchResult, fulltext, register_search_group
 from ..stats import register_chart
 from . import absolute, url_of
 
@@ -56,22 +55,6 @@ def digest_rencontres(*, user, since, until) -> list[DigestItem]:
 register_digest_section(
     DigestSection("rencontres", _("Rencontres à venir, inscriptions ouvertes"), digest_rencontres, order=10)
 )
-
-
-def search_rencontres(*, user, query, limit):
-    queryset = fulltext(
-        Rencontre.objects.visible_to(user),
-        query=query,
-        fields={"titre": "A", "resume": "B", "ordre_du_jour": "C", "compte_rendu": "D"},
-        title_field="titre",
-    )
-    return [
-        SearchResult(titre=r.titre, url=url_of(r), extrait=str(r.get_type_display()), date=r.debut)
-        for r in queryset[:limit]
-    ]
-
-
-register_search_group(SearchGroup("rencontres", _("Rencontres"), search_rencontres, order=50))
 
 
 def plenieres_panel(user) -> Panel | None:

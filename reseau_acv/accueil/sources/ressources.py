@@ -16,7 +16,6 @@ from ..charts import Chart
 from ..dashboard import PANELS, Panel
 from ..digest import DigestItem, DigestSection, register_digest_section
 from ..queues import StaffQueue, register_staff_queue
-from ..search import SearchGroup, SearchResult, fulltext, register_search_group
 from ..stats import register_chart
 from . import absolute, reverse_or, url_of
 
@@ -98,38 +97,6 @@ register_digest_section(
 register_digest_section(
     DigestSection("questions", _("Questions ouvertes du réseau"), digest_questions, match="themes", order=30)
 )
-
-
-# --- Search ---------------------------------------------------------------------------------------
-
-
-def _search(model, fields, *, user, query, limit, extrait):
-    queryset = fulltext(model.objects.visible_to(user), query=query, fields=fields, title_field="titre")
-    return [
-        SearchResult(titre=obj.titre, url=url_of(obj), extrait=extrait(obj), date=obj.publie_le)
-        for obj in queryset[:limit]
-    ]
-
-
-def search_ressources(*, user, query, limit):
-    fields = {"titre": "A", "resume": "B", "source": "C", "corps": "C"}
-    return _search(Ressource, fields, user=user, query=query, limit=limit, extrait=lambda r: r.resume[:160])
-
-
-def search_retours(*, user, query, limit):
-    fields = {"titre": "A", "difficulte": "B", "leviers": "B", "contexte": "C", "resultat": "C"}
-    return _search(RetourExperience, fields, user=user, query=query, limit=limit, extrait=lambda r: r.difficulte[:160])
-
-
-def search_questions(*, user, query, limit):
-    return _search(
-        Question, {"titre": "A", "corps": "B"}, user=user, query=query, limit=limit, extrait=lambda q: q.corps[:160]
-    )
-
-
-register_search_group(SearchGroup("ressources", _("Ressources"), search_ressources, order=20))
-register_search_group(SearchGroup("retours", _("Fiches d'expérience"), search_retours, order=30))
-register_search_group(SearchGroup("questions", _("Questions"), search_questions, order=40))
 
 
 # --- Staff queues ---------------------------------------------------------------------------------

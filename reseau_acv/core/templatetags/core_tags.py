@@ -16,3 +16,9 @@ def absolute_url(context, path: str) -> str:
     from django.conf import settings
 
     return f"{settings.SITE_URL}{path}"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

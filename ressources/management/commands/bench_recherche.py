@@ -19,9 +19,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from reseau_acv.comptes.models import Role, User
+from reseau_acv.core.recherche import index_refresh
 from ressources.models import Ressource, Statut
-from ressources.search import highlight, refresh_all
-from ressources.selectors import ressources_search
+from ressources.recherche import RESSOURCE
+from ressources.selectors import ressources_search, with_excerpts
 
 TOPICS = [
     "réhabilitation des logements vacants du centre ancien",
@@ -94,7 +95,7 @@ class Command(BaseCommand):
             ],
             batch_size=2000,
         )
-        refresh_all(Ressource)
+        index_refresh(RESSOURCE, Ressource.objects.values_list("pk", flat=True))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE ressources_ressource")
         total = Ressource.objects.count()
@@ -107,11 +108,10 @@ class Command(BaseCommand):
             counts, pages, count = [], [], 0
             for _ in range(repeat):
                 t0 = time.perf_counter()
-                queryset = ressources_search(queryset=base, text=text)
+                queryset = ressources_search(queryset=base, text=text).queryset
                 count = queryset.count()
                 t1 = time.perf_counter()
-                for item in list(queryset[:20]):
-                    highlight(item.extrait_brut)
+                with_excerpts(list(queryset[:20]), text=text)
                 t2 = time.perf_counter()
                 counts.append((t1 - t0) * 1000)
                 pages.append((t2 - t1) * 1000)
@@ -121,6 +121,6 @@ class Command(BaseCommand):
                 f"page de 20 classée avec extraits {statistics.median(pages):.0f} ms, "
                 f"total médian {statistics.median(totals):.0f} ms (pire {max(totals):.0f} ms)"
             )
-        plan = ressources_search(queryset=base, text=QUERIES[0]).explain()
+        plan = ressources_search(queryset=base, text=QUERIES[0]).queryset.explain()
         uses_gin = "ressources_ressource_recherche_gin" in plan
         self.stdout.write(f"Index GIN utilisé : {'oui' if uses_gin else 'non'}")

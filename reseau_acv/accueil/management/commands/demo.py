@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from panorama.demo import seed_panorama
 from rencontres.demo import seed_rencontres
 from reseau_acv.accueil.demo import seed_accueil
+from reseau_acv.accueil.search import reindex_all
 from reseau_acv.comptes.demo import ACCOUNTS, DEMO_PASSWORD, seed_accounts
 from ressources.demo import backdate_publications, seed_ressources
 from villes.demo import seed_villes
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         backdate_publications()
         seed_panorama(users)
         seed_accueil(users)
+        reindex_all()  # demo rows are written directly: index them as the services would
         self.stdout.write(
             self.style.SUCCESS(f"Données de démonstration prêtes. Comptes (mot de passe « {DEMO_PASSWORD} ») :")
         )

@@ -1,0 +1,29 @@
+"""The platform's one search engine (DESIGN §4): a French query parser, the network's
+thesaurus, typo tolerance, and ranking compiled for PostgreSQL (stored vectors, GIN) and SQLite
+(FTS5). Each app declares its ``Index`` in its own ``recherche.py``; accueil lists the groups of
+the global search explicitly."""
+
+from .extraits import excerpt
+from .index import Champ, Index, index_refresh, sqlite_forget
+from .moteur import COUNT_LIMIT, Resultats, search
+from .page import Recherche, choose, excerpt_text, in_order, parse_text, rechercher
+from .requete import Requete, parse
+
+__all__ = [
+    "COUNT_LIMIT",
+    "Champ",
+    "Index",
+    "Recherche",
+    "choose",
+    "excerpt_text",
+    "in_order",
+    "parse_text",
+    "rechercher",
+    "Requete",
+    "Resultats",
+    "excerpt",
+    "index_refresh",
+    "parse",
+    "search",
+    "sqlite_forget",
+]

@@ -1,0 +1,51 @@
+"""The thesaurus the network starts with (a data migration loads it; staff edit it after)."""
+
+THESAURUS = [
+    # Programmes and instruments
+    "ACV ; Action Cœur de Ville ; Cœur de ville",
+    "PVD ; Petites villes de demain",
+    "ORT ; opération de revitalisation de territoire",
+    "OPAH-RU ; opération programmée d'amélioration de l'habitat renouvellement urbain ; OPAH",
+    "CRTE ; contrat de relance et de transition écologique",
+    "QPV ; quartier prioritaire de la politique de la ville ; quartier prioritaire",
+    "RHI ; résorption de l'habitat insalubre ; résorption de l'habitat indigne",
+    "PSMV ; plan de sauvegarde et de mise en valeur ; secteur sauvegardé ; SPR ; site patrimonial remarquable",
+    "LOVAC ; fichier des logements vacants",
+    # Funding
+    "FISAC ; fonds d'intervention pour les services, l'artisanat et le commerce",
+    "FEDER ; fonds européen de développement régional ; fonds européens",
+    "DSIL ; dotation de soutien à l'investissement local",
+    "DETR ; dotation d'équipement des territoires ruraux",
+    "plan de relance ; France Relance",
+    # Funders, partners and State services
+    "ANCT ; Agence nationale de la cohésion des territoires",
+    "BdT ; Banque des Territoires",
+    "CDC ; Caisse des dépôts ; Caisse des dépôts et consignations",
+    "Anah ; Agence nationale de l'habitat",
+    "EPF ; établissement public foncier ; EPFL ; établissement public foncier local",
+    "DREAL ; direction régionale de l'environnement, de l'aménagement et du logement",
+    "DDT ; direction départementale des territoires",
+    "ABF ; architecte des Bâtiments de France ; UDAP ; unité départementale de l'architecture et du patrimoine",
+    "CAUE ; conseil d'architecture, d'urbanisme et de l'environnement",
+    "CCI ; chambre de commerce et d'industrie",
+    "CMA ; chambre de métiers et de l'artisanat",
+    "ARS ; agence régionale de santé",
+    # Planning tools
+    "PLU ; plan local d'urbanisme",
+    "PLUi ; plan local d'urbanisme intercommunal",
+    "SCoT ; schéma de cohérence territoriale",
+    # Words of the trade
+    "mobilité douce ; mobilités actives ; pistes cyclables ; aménagements cyclables ; vélo ; cyclistes",
+    "vacance commerciale ; locaux vides ; locaux vacants ; commerces vacants ; boutiques vides ; boutiques fermées ; "
+    "rez-de-chaussée commerciaux fermés ; cellules commerciales vides",
+    "habitat indigne ; logements indignes ; logement insalubre ; insalubrité ; marchands de sommeil",
+    "logements vacants ; logements inoccupés ; vacance des logements ; logement vide",
+    "boutique à l'essai ; boutique éphémère ; commerce à l'essai",
+    "manager de commerce ; manager de centre-ville",
+    "foncière commerce ; foncière commerciale ; murs commerciaux ; acheter les murs",
+    "crise sanitaire ; covid ; confinement ; pandémie",
+    "magasin ; boutique ; commerce",
+    "stationnement ; parking",
+    "fonds friches ; recyclage des friches",
+    "maison France Services ; France Services ; maison de services au public",
+]

@@ -1,0 +1,80 @@
+"""A search as a page shows it: the parsed query, its ranked results, and the correction of a
+query that finds little (« Essayez avec … »)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from . import correction, thesaurus
+from .index import Index
+from .moteur import Resultats, search
+from .requete import Requete, parse
+
+FEW = 3
+
+
+@dataclass
+class Recherche:
+    texte: str  # what was typed
+    requete: Requete
+    resultats: Resultats = field(default_factory=Resultats)
+    corrigee: str | None = None  # the corrected query whose results are shown instead
+    suggestion: str | None = None  # a corrected query offered (« Essayez avec … »)
+
+    @property
+    def total(self) -> int:
+        return self.resultats.total
+
+
+def parse_text(text: str) -> Requete:
+    return parse(text, thesaurus=thesaurus.load())
+
+
+def choose(texte: str, run, *, using: str) -> tuple[Requete, object, str | None, str | None]:
+    """Run ``run(requete) -> (total, complets, payload)`` for the query, and for its correction
+    when it finds little. Returns (requete shown, payload shown, corrected text, suggestion).
+
+    A correction is only shown when visible documents hold every corrected word: a word known
+    only from content the visitor may not see is never suggested."""
+    requete = parse_text(texte)
+    total, complete, payload = run(requete)
+    unknown = correction.unknown_words(texte, using=using) if not requete.vide else []
+    if not unknown or complete >= FEW:
+        return requete, payload, None, None
+    fixed = correction.suggest(texte, using=using, unknown=unknown)
+    if not fixed:
+        return requete, payload, None, None
+    fixed_requete = parse_text(fixed)
+    fixed_total, fixed_complete, fixed_payload = run(fixed_requete)
+    if fixed_complete == 0:
+        return requete, payload, None, None
+    if total == 0 or complete == 0:
+        return fixed_requete, fixed_payload, fixed, None
+    if fixed_complete > complete:
+        return requete, payload, None, fixed
+    return requete, payload, None, None
+
+
+def rechercher(queryset: QuerySet, index: Index, texte: str, *, sort: str = "pertinence") -> Recherche:
+    """Search one index (a list page: the library, the questions, the press)."""
+
+    def run(requete):
+        found = search(queryset, index, requete, sort=sort)
+        return found.total, found.complets, found
+
+    requete, found, corrigee, suggestion = choose(texte, run, using=queryset.db)
+    return Recherche(texte=texte, requete=requete, resultats=found, corrigee=corrigee, suggestion=suggestion)
+
+
+def in_order(queryset: QuerySet, ids: list[int]) -> QuerySet:
+    """``queryset`` restricted to ``ids``, in that order (a page of ranked results)."""
+    if not ids:
+        return queryset.none()
+    position = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
+    return queryset.filter(pk__in=ids).order_by(position)
+
+
+def excerpt_text(obj, index: Index) -> str:
+    return " … ".join(str(getattr(obj, name) or "") for name in index.extrait if getattr(obj, name, ""))

@@ -1,0 +1,175 @@
+"""The search engine of core: the French parser, the thesaurus, typo tolerance, and ranking on
+PostgreSQL and on SQLite (FTS5) alike."""
+
+import pytest
+from django.utils import timezone
+
+from panorama.recherche import ARTICLE
+from rencontres.recherche import RENCONTRE
+from reseau_acv.core.recherche import Recherche, index_refresh, parse, parse_text, rechercher, search
+from reseau_acv.core.recherche.correction import suggest
+from reseau_acv.core.recherche.moteur import explain_uses_index
+from reseau_acv.core.recherche.thesaurus import Thesaurus
+from ressources.models import Ressource, Statut
+from ressources.recherche import QUESTION, RESSOURCE, RETOUR
+from villes.recherche import VILLE
+
+BOTH = ["default", "sqlite"]
+HOSTILE = [
+    "\x00\x00 friche\x00",
+    "friche " * 1500,
+    "!!! ??? ... ;;; ---",
+    "a & b | !c ( ) : * <-> '",
+    "friche:* & !(commerce | 'x')",
+    '"vacance commerciale',
+    '" "',
+    "",
+    "   ",
+    "-",
+    "-friche",
+    "\\ ' \" ;",
+]
+
+
+def test_parser_folds_accents_drops_stop_words_and_keeps_phrases():
+    """« Réhabilitation des logements » gives two concepts; quotes keep a phrase; -mot excludes."""
+    requete = parse('Réhabilitation des "logements vacants" -hlm', thesaurus=None)
+    assert [c.saisi for c in requete.concepts] == ["logements vacants", "rehabilitation"]
+    assert requete.concepts[0].formes[0].mots == ("logements", "vacants")
+    assert requete.exclus == ["hlm"]
+
+
+def test_parser_takes_the_last_word_as_a_prefix_unless_the_query_ends_with_a_space():
+    """« revital » also matches « revitalisation » while it is being typed."""
+    assert any(f.prefixe for f in parse("revital", thesaurus=None).concepts[-1].formes)
+    assert not any(f.prefixe for f in parse("revital ", thesaurus=None).concepts[-1].formes)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_parser_treats_operators_and_junk_as_text(text):
+    """NUL bytes, 10,000 characters, operators, lone quotes: parsed without error, within bounds."""
+    requete = parse(text, thesaurus=None)
+    assert len(requete.texte) <= 200
+    assert "\x00" not in requete.texte
+    for concept in requete.concepts:
+        for forme in concept.formes:
+            assert all(w.isalnum() for w in forme.mots)
+
+
+def test_thesaurus_replaces_an_acronym_by_its_group_and_prefers_the_longest_expression():
+    """« EPF » also looks for « établissement public foncier »; « boutique à l'essai » is one concept."""
+    thesaurus = Thesaurus(
+        [["EPF", "établissement public foncier"], ["boutique à l'essai", "commerce à l'essai"], ["boutique", "magasin"]]
+    )
+    epf = parse("EPF Gien", thesaurus=thesaurus).concepts[0]
+    assert {f.texte for f in epf.formes} == {"epf", "etablissement public foncier"}
+    essai = parse("boutique à l'essai", thesaurus=thesaurus).concepts
+    assert len(essai) == 1
+    assert essai[0].du_thesaurus
+
+
+def _ressource(using, titre, resume="", corps="", visibilite="public", statut=Statut.PUBLIE):
+    obj = Ressource.objects.using(using).create(
+        titre=titre,
+        slug=f"r-{Ressource.objects.using(using).count()}-{abs(hash(titre)) % 10**8}",
+        resume=resume,
+        corps=corps,
+        lien="https://example.org/",
+        visibilite=visibilite,
+        statut=statut,
+        publie_le=timezone.now(),
+    )
+    index_refresh(RESSOURCE, [obj.pk], using=using)
+    return obj
+
+
+def _titles(using, text, **kwargs):
+    queryset = Ressource.objects.using(using).all()
+    found = search(queryset, RESSOURCE, parse_text(text), **kwargs)
+    by_pk = dict(queryset.values_list("pk", "titre"))
+    return [by_pk[pk] for pk in found.ids]
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_documents_holding_all_words_come_first_then_those_holding_most(using):
+    """A natural question still finds the documents that hold most of its words, best first."""
+    _ressource(using, "Observatoire des commerces fermés", resume="Relevé des rez-de-chaussée vides du centre-ville")
+    _ressource(using, "Commerce de centre-ville", resume="Animation commerciale")
+    _ressource(using, "Guide du stationnement")
+    titles = _titles(using, "que faire des commerces fermés du centre-ville")
+    assert titles[0] == "Observatoire des commerces fermés"
+    assert "Commerce de centre-ville" in titles
+    assert "Guide du stationnement" not in titles
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_accents_inflections_acronyms_and_exclusion_on_both_backends(using):
+    """« rehabilitation logement » finds « Réhabilitation des logements »; EPF finds its expansion; -mot excludes."""
+    _ressource(using, "Réhabilitation des logements anciens")
+    _ressource(using, "Établissement public foncier : le portage")
+    _ressource(using, "Friches commerciales", resume="taxe")
+    _ressource(using, "Friches industrielles")
+    assert _titles(using, "rehabilitation logement") == ["Réhabilitation des logements anciens"]
+    assert _titles(using, "EPF") == ["Établissement public foncier : le portage"]
+    assert _titles(using, "friches -commerciales") == ["Friches industrielles"]
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_title_outweighs_body_and_sort_by_date_is_on_demand(using):
+    """A word in the title ranks above the same word in the body; « date » sorts newest first."""
+    old = _ressource(using, "Vacance commerciale : diagnostic")
+    _ressource(using, "Guide général", corps="Une ligne sur la vacance commerciale.")
+    Ressource.objects.using(using).filter(pk=old.pk).update(publie_le=timezone.now() - timezone.timedelta(days=900))
+    assert _titles(using, "vacance commerciale")[0] == "Vacance commerciale : diagnostic"
+    assert _titles(using, "vacance commerciale", sort="date")[0] == "Guide général"
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_queries_never_fail_on_either_backend(using, text):
+    """Operators, NUL bytes, long or empty queries answer (maybe nothing), never an error."""
+    _ressource(using, "Friche commerciale")
+    found = rechercher(Ressource.objects.using(using).all(), RESSOURCE, text)
+    assert isinstance(found, Recherche)
+    assert found.total <= 1
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_a_typo_is_corrected_from_the_indexed_vocabulary_and_gibberish_is_not(using):
+    """« revitalistion » becomes « revitalisation » and finds the guide; « xyzzy plugh » finds nothing."""
+    _ressource(using, "Revitalisation des centres-bourgs")
+    assert suggest("revitalistion", using=using) == "revitalisation"
+    found = rechercher(Ressource.objects.using(using).all(), RESSOURCE, "revitalistion")
+    assert found.corrigee == "revitalisation"
+    assert found.total == 1
+    gibberish = rechercher(Ressource.objects.using(using).all(), RESSOURCE, "xyzzy plugh")
+    assert gibberish.total == 0
+    assert gibberish.corrigee is None
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_a_correction_never_reveals_a_word_only_hidden_content_holds(using):
+    """A word known only from a draft the visitor cannot see is never suggested to them."""
+    _ressource(using, "Projet confidentiel zanzibarite", statut=Statut.BROUILLON)
+    visible = Ressource.objects.using(using).filter(statut=Statut.PUBLIE)
+    found = rechercher(visible, RESSOURCE, "zanzibarte")
+    assert found.corrigee is None
+    assert found.suggestion is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("index", [RESSOURCE, RETOUR, QUESTION, RENCONTRE, ARTICLE, VILLE], ids=lambda i: i.table)
+def test_every_search_on_postgresql_goes_through_its_gin_index(index):
+    """The plan of each kind's candidate search reads its GIN index, even for a tiny table."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = explain_uses_index(index.model._base_manager.all(), index, parse_text("friche commerciale"))
+    assert f"{index.table}_recherche_gin" in plan
