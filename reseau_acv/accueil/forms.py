@@ -64,4 +64,21 @@ class DataRequestForm(forms.Form):
         label=_("Demande du membre"),
         max_length=500,
         help_text=_("Date et moyen de la demande (« courriel du 3 mars 2026 ») : journalisé."),
+
+
+class ThesaurusForm(forms.Form):
+    """An entry of the search thesaurus, and a query to preview what it changes."""
+
+    expressions = forms.CharField(
+        label=_("Expressions équivalentes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("Une par ligne (ou séparées par « ; ») : un sigle, son développement, des synonymes du métier."),
+    )
+    actif = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    essai = forms.CharField(
+        label=_("Recherche à essayer"),
+        required=False,
+        max_length=200,
+        help_text=_("L'aperçu montre ce que cette recherche trouve avec et sans l'entrée."),
     )

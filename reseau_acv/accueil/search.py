@@ -200,7 +200,7 @@ def _results(groupe: Groupe, found: Resultats, ids: list[int], requete: Requete)
     }
 
 
-def _searched(user, texte: str, filtres: Filtres, groupes: list[Groupe], sort: str):
+def _searched(user, texte: str, filtres: Filtres, groupes: list[Groupe], sort: str, with_thesaurus=None):
     def run(requete):
         found = []
         for groupe in groupes:
@@ -210,17 +210,20 @@ def _searched(user, texte: str, filtres: Filtres, groupes: list[Groupe], sort: s
             )
         return sum(f.total for _g, f in found), sum(f.complets for _g, f in found), found
 
-    return choose(texte, run, using="default")
+    return choose(texte, run, using="default", with_thesaurus=with_thesaurus)
 
 
-def search_page(*, user, texte: str, filtres: Filtres | None = None) -> PageRecherche:
-    """The global page: the best results of every kind, then each kind's first results."""
+def search_page(*, user, texte: str, filtres: Filtres | None = None, with_thesaurus=None) -> PageRecherche:
+    """The global page: the best results of every kind, then each kind's first results
+    (``with_thesaurus``: a thesaurus to try instead of the saved one, for staff's preview)."""
     filtres = filtres or Filtres()
     texte = " ".join((texte or "").replace("\x00", " ").split())
     page = PageRecherche(texte=texte)
     if len(texte) < MIN_QUERY_LENGTH:
         return page
-    requete, found, page.corrigee, page.suggestion = _searched(user, texte, filtres, GROUPES, "pertinence")
+    requete, found, page.corrigee, page.suggestion = _searched(
+        user, texte, filtres, GROUPES, "pertinence", with_thesaurus=with_thesaurus
+    )
     page.requete = requete
     ranked = sorted(
         ((f.scores[pk], groupe.key, pk) for groupe, f in found for pk in f.ids[:BEST]), key=lambda t: -t[0]

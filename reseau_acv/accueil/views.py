@@ -12,14 +12,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from reseau_acv.comptes.models import User
+from reseau_acv.core import services as core_services
 from reseau_acv.core.csv_export import csv_response
 from reseau_acv.core.models import EntreeThesaurus, Theme
 from reseau_acv.core.permissions import equipe_required
+from reseau_acv.core.recherche import thesaurus
 from villes.models import Programme, Ville
 
 from . import donnees, services, stats
 from .dashboard import dashboard_panels
-from .forms import AccountDeleteForm, DataRequestForm, DataRequestLookupForm, PreferencesForm
+from .forms import AccountDeleteForm, DataRequestForm, DataRequestLookupForm, PreferencesForm, ThesaurusForm
 from .models import SECTION_FIELDS, JournalDonnees
 from .search import GROUPES_BY_KEY, MIN_QUERY_LENGTH, PER_PAGE, Filtres, page_results, search_group, search_page
 
@@ -209,6 +211,20 @@ def account_delete(request):
     return render(request, "accueil/compte_confirm_delete.html", {"form": form})
 
 
+def _thesaurus_preview(request, form) -> dict | None:
+    """What the query to try finds with the saved thesaurus, and with this entry as well."""
+    data = form.cleaned_data
+    essai = (data.get("essai") or "").strip()
+    if not essai:
+        return None
+    groups = thesaurus.load().groups
+    candidate = thesaurus.split_expressions(data["expressions"])
+    trial = thesaurus.Thesaurus([*groups, candidate] if data.get("actif") else groups)
+    before = search_page(user=request.user, texte=essai)
+    after = search_page(user=request.user, texte=essai, with_thesaurus=trial)
+    return {"essai": essai, "avant": before, "apres": after, "formes": after.requete.concepts if after.requete else []}
+
+
 @equipe_required
 @require_http_methods(["GET", "POST"])
 def data_requests(request):
@@ -234,3 +250,34 @@ def data_requests(request):
         "page": journal.get_page(request.GET.get("page")),
     }
     return render(request, "accueil/journaldonnees_list.html", context)
+
+
+def thesaurus_list(request, pk: int | None = None):
+    """Staff edit the search thesaurus, with a preview of what a query then finds."""
+    entree = get_object_or_404(EntreeThesaurus.objects.all(), pk=pk) if pk else None  # staff-only data, no visibility
+    initial = {"expressions": entree.expressions, "actif": entree.actif} if entree else {"actif": True}
+    form = ThesaurusForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and request.POST.get("action") == "supprimer" and entree:
+        core_services.thesaurus_delete(actor=request.user, entree=entree)
+        messages.success(request, _("L'entrée est supprimée du thésaurus."))
+        return redirect("accueil:thesaurus")
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "enregistrer":
+            try:
+                core_services.thesaurus_save(
+                    actor=request.user,
+                    entree=entree,
+                    expressions=form.cleaned_data["expressions"],
+                    actif=form.cleaned_data["actif"],
+                )
+            except ValidationError as error:
+                form.add_error("expressions", error.messages)
+            else:
+                messages.success(request, _("Le thésaurus est enregistré : les recherches l'utilisent dès maintenant."))
+                return redirect("accueil:thesaurus")
+        else:
+            preview = _thesaurus_preview(request, form)
+    entrees = Paginator(EntreeThesaurus.objects.order_by("pk"), 50).get_page(request.GET.get("page"))
+    context = {"form": form, "entree": entree, "entrees": entrees, "page": entrees, "preview": preview}
+    return render(request, "accueil/thesaurus_list.html", context)

@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from reseau_acv.core.visibility import Visibilite
 from ressources.models import Statut
@@ -141,3 +142,43 @@ def test_bad_input_gives_a_clear_page_not_an_error(client, text, params):
     assert response.status_code == 200
     library = client.get("/ressources/", {"q": text})
     assert library.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonyme", "partenaire", "chef_de_projet"])
+def test_only_staff_reach_the_thesaurus_page(client_for, role):
+    """The thesaurus page answers « not found » to anyone but staff (anonymous: to the login)."""
+    response = client_for(role).get(reverse("accueil:thesaurus"))
+    assert response.status_code in (302, 404)
+    if role != "anonyme":
+        assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_preview_then_save_a_thesaurus_entry_and_search_uses_it(client, equipe):
+    """The preview shows what a query finds with the entry; once saved, the search finds the synonym."""
+    make_ressource("Les maisons à pans de bois", visibilite=Visibilite.PUBLIC)
+    client.force_login(equipe)
+    assert _page(client, q="colombages").context["page"].total == 0
+    data = {"expressions": "colombages\nmaisons à pans de bois", "actif": "on", "essai": "colombages"}
+    preview = client.post(reverse("accueil:thesaurus"), {**data, "action": "apercu"})
+    assert preview.context["preview"]["avant"].total == 0
+    assert [r.titre for r in preview.context["preview"]["apres"].meilleurs] == ["Les maisons à pans de bois"]
+    assert _page(client, q="colombages").context["page"].total == 0  # nothing saved by a preview
+    saved = client.post(reverse("accueil:thesaurus"), {**data, "action": "enregistrer"})
+    assert saved.status_code == 302
+    assert [r.titre for r in _page(client, q="colombages").context["page"].meilleurs] == ["Les maisons à pans de bois"]
+
+
+@pytest.mark.django_db
+def test_a_thesaurus_entry_needs_two_expressions(client, equipe):
+    """One expression alone is refused with a clear message, and nothing is saved."""
+    from reseau_acv.core.models import EntreeThesaurus
+
+    client.force_login(equipe)
+    before = EntreeThesaurus.objects.count()
+    response = client.post(
+        reverse("accueil:thesaurus"), {"expressions": "colombages", "actif": "on", "action": "enregistrer"}
+    )
+    assert "au moins deux expressions" in response.content.decode()
+    assert EntreeThesaurus.objects.count() == before

@@ -28,17 +28,17 @@ class Recherche:
         return self.resultats.total
 
 
-def parse_text(text: str) -> Requete:
-    return parse(text, thesaurus=thesaurus.load())
+def parse_text(text: str, *, with_thesaurus=None) -> Requete:
+    return parse(text, thesaurus=with_thesaurus or thesaurus.load())
 
 
-def choose(texte: str, run, *, using: str) -> tuple[Requete, object, str | None, str | None]:
+def choose(texte: str, run, *, using: str, with_thesaurus=None) -> tuple[Requete, object, str | None, str | None]:
     """Run ``run(requete) -> (total, complets, payload)`` for the query, and for its correction
     when it finds little. Returns (requete shown, payload shown, corrected text, suggestion).
 
     A correction is only shown when visible documents hold every corrected word: a word known
     only from content the visitor may not see is never suggested."""
-    requete = parse_text(texte)
+    requete = parse_text(texte, with_thesaurus=with_thesaurus)
     total, complete, payload = run(requete)
     unknown = correction.unknown_words(texte, using=using) if not requete.vide else []
     if not unknown or complete >= FEW:
@@ -46,7 +46,7 @@ def choose(texte: str, run, *, using: str) -> tuple[Requete, object, str | None,
     fixed = correction.suggest(texte, using=using, unknown=unknown)
     if not fixed:
         return requete, payload, None, None
-    fixed_requete = parse_text(fixed)
+    fixed_requete = parse_text(fixed, with_thesaurus=with_thesaurus)
     fixed_total, fixed_complete, fixed_payload = run(fixed_requete)
     if fixed_complete == 0:
         return requete, payload, None, None
