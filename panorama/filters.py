@@ -17,6 +17,7 @@ def _start_of_day(day: date) -> datetime:
 
 
 class ArticleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Rechercher"), method="keep", max_length=200)
     ville = VillePickerFilter(label=_("Ville"), field_name="villes", contenu="presse")
     theme = django_filters.ModelChoiceFilter(
         label=_("Thème"),
@@ -36,9 +37,19 @@ class ArticleFilter(django_filters.FilterSet):
     du = django_filters.DateFilter(label=_("Du"), method="filter_du", widget=DateInput())
     au = django_filters.DateFilter(label=_("Au"), method="filter_au", widget=DateInput())
 
+    tri = django_filters.ChoiceFilter(
+        label=_("Trier par"),
+        choices=[("date", _("Date (plus récents d'abord)"))],
+        empty_label=_("Pertinence (avec une recherche) ou date"),
+        method="keep",
+    )
+
     class Meta:
         model = ArticlePresse
-        fields = ["ville", "theme", "source", "du", "au"]
+        fields = ["q", "ville", "theme", "source", "du", "au", "tri"]
+
+    def keep(self, queryset, name, value):
+        return queryset  # the searched text is applied by the view, after the filters
 
     def filter_source(self, queryset, name, value):
         """Articles with an appearance in this source, each once (a semi-join, no DISTINCT)."""

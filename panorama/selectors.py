@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -15,11 +14,14 @@ from django.utils import timezone
 from reseau_acv.comptes.models import User
 from reseau_acv.core.models import Theme
 from reseau_acv.core.permissions import is_equipe
+from reseau_acv.core.recherche import Recherche, excerpt, in_order, rechercher
+from reseau_acv.core.recherche.moteur import holding_all
 from reseau_acv.core.visibility import levels_for
 from villes.models import Ville
 
 from .matching import compile_motif, normalise
 from .models import ArticlePresse, Edition, Parution, Source
+from .recherche import ARTICLE
 
 
 def _with_references(queryset: QuerySet[ArticlePresse]) -> QuerySet[ArticlePresse]:
@@ -37,6 +39,25 @@ def _with_references(queryset: QuerySet[ArticlePresse]) -> QuerySet[ArticlePress
 def articles_panorama(*, user) -> QuerySet[ArticlePresse]:
     """The kept articles this user may see, newest first."""
     return _with_references(ArticlePresse.objects.visible_to(user).kept()).order_by("-publie_le", "-pk")
+
+
+@dataclass
+class ArticlesTrouves:
+    queryset: QuerySet[ArticlePresse]
+    recherche: Recherche
+
+
+def articles_search(*, queryset: QuerySet[ArticlePresse], text: str, sort: str = "pertinence") -> ArticlesTrouves:
+    """Press articles for a query, ranked by the platform's engine (relevance, or newest first)."""
+    found = rechercher(queryset, ARTICLE, text, sort=sort)
+    return ArticlesTrouves(in_order(queryset, found.resultats.ids), found)
+
+
+def with_excerpts(articles: list[ArticlePresse], *, recherche: Recherche) -> list[ArticlePresse]:
+    """The team's summary with the searched words marked (never the feed's text: press law)."""
+    for article in articles:
+        article.extrait = excerpt(article.resume, recherche.requete, length=60) if article.resume else ""
+    return articles
 
 
 class ArticlePaginator(Paginator):
@@ -290,9 +311,9 @@ def articles_matching(*, motif: str) -> list[int]:
     if not words:
         return []
     pattern = compile_motif(motif)
-    candidates = ArticlePresse.objects.order_by("-publie_le")
-    if connection.vendor == "postgresql":
-        candidates = candidates.filter(titre__unaccent__icontains=words[0])
+    # The search index finds the articles holding every word (on either backend); the rule then
+    # decides on the title.
+    candidates = holding_all(ArticlePresse.objects.order_by("-publie_le"), ARTICLE, words)
     return [pk for pk, titre in candidates.values_list("pk", "titre").iterator() if pattern.search(normalise(titre))]
 
 

@@ -31,11 +31,30 @@ PAGE_SIZE = 30
 
 
 def article_list(request):
+    """The panorama, filtered; with a query, the same search engine as the whole platform ranks it."""
     filterset = ArticleFilter(request.GET or None, queryset=selectors.articles_panorama(user=request.user))
-    page = selectors.ArticlePaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    valid = filterset.is_bound and filterset.is_valid()
+    queryset = filterset.qs if valid else selectors.articles_panorama(user=request.user)
+    text = (filterset.form.cleaned_data.get("q") or "").strip() if valid else ""
+    found = None
+    if text:
+        sort = "date" if filterset.form.cleaned_data.get("tri") == "date" else "pertinence"
+        found = selectors.articles_search(queryset=queryset, text=text, sort=sort)
+        queryset = found.queryset
+    page = selectors.ArticlePaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    articles = list(page.object_list)
+    if found is not None:
+        selectors.with_excerpts(articles, recherche=found.recherche)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": filterset, "page": page, "articles": list(page.object_list), "query": query.urlencode()}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "articles": articles,
+        "query": query.urlencode(),
+        "q": text,
+        "recherche": found.recherche if found else None,
+    }
     return render(request, "panorama/article_list.html", context)
 
 

@@ -40,6 +40,10 @@ def _reference_themes(request):
     request.getfixturevalue("transactional_db" if transactional else "db")
     if not Theme.objects.exists():
         themes_seed(Theme)
+    from reseau_acv.core.models import EntreeThesaurus
+    from reseau_acv.core.recherche.initial import thesaurus_seed
+
+    thesaurus_seed(EntreeThesaurus)  # the search thesaurus is seeded by a data migration too
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from ..dedup import canonical_url
 from ..matching import title_fingerprint
 from ..models import ArticlePresse, ExceptionEtiquetage, Parution, Source
 from ..permissions import can_curate, require
+from ..recherche import refresh as search_refresh
 from .tagging import article_tag, tags_apply
 
 
@@ -48,6 +49,7 @@ def article_review(
         article.save(update_fields=["statut", "resume", "visibilite", "trie_par", "trie_le", "modifie_le"])
         article.villes.set(villes)
         article.themes.set(themes)
+        search_refresh([article.pk])  # the team's summary, towns and themes are searched
     return article
 
 
@@ -73,6 +75,7 @@ def article_suggest(*, actor: User, titre: str, source: Source, publie_le: date,
         Parution.objects.create(
             article=article, source=source, url=url, url_canonique=canon, titre=article.titre, publie_le=moment
         )
+        search_refresh([article.pk])
     return article
 
 

@@ -21,6 +21,7 @@ from ..feeds import FeedError, parse_feed, plain
 from ..fetch import FetchError, fetch
 from ..matching import TownMatcher, keyword_matcher, title_fingerprint, town_matcher
 from ..models import ArticlePresse, Parution, Source
+from ..recherche import refresh as search_refresh
 from .tagging import Tags, article_tag
 
 logger = logging.getLogger(__name__)
@@ -172,11 +173,13 @@ class _Ingestion:
             new = {article.pk for article in new_articles}
             for name, column in (("villes", "ville_id"), ("themes", "theme_id"), ("programmes", "programme_id")):
                 _insert_links(getattr(ArticlePresse, name).through, column, sorted(links[name]), new=new)
+            # Title, towns and the feed's text (for matching only) are searched: index the stories touched.
+            search_refresh(sorted(new | set(merges)))
 
 
 # Bulk writes of a whole feed. On PostgreSQL, new rows go through ``COPY`` (ids reserved from the
 # sequence first): no model instance and no SQL text per row, which is what made ingestion slow
-# (the article's search vector is still filled by its trigger). Elsewhere, bulk_create.
+# (the stories' search index is then refreshed in one batch). Elsewhere, bulk_create.
 
 
 def _copy(model, columns: list[str], rows: list[tuple]) -> None:

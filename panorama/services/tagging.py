@@ -16,6 +16,7 @@ from .. import selectors
 from ..matching import KeywordMatcher, TownMatcher, keyword_matcher, normalise, town_matcher
 from ..models import ArticlePresse, RegleMotCle
 from ..permissions import can_curate, require
+from ..recherche import refresh as search_refresh
 
 
 @dataclass
@@ -176,4 +177,6 @@ def regle_apply(*, actor: User, regle: RegleMotCle) -> int:
             ArticlePresse.objects.filter(pk__in=ids, statut=ArticlePresse.Statut.HORS_PERIMETRE).update(
                 statut=ArticlePresse.Statut.A_TRIER
             )
+        if regle.theme_id:
+            search_refresh(ids)  # themes are searched
     return len(ids)

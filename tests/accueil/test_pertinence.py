@@ -55,6 +55,20 @@ def test_bm25_baseline_ranks_the_document_holding_the_rare_word_first():
     assert ranking[0] == "a"
 
 
+FLOOR = 0.6  # the measured engine is well above it (see the README); a regression falls below
+
+
+@pytest.mark.django_db
+def test_relevance_stays_above_a_floor_on_postgresql_and_sqlite():
+    """On a part of the labelled set, both pages keep nDCG@10 above the floor, on both backends."""
+    from reseau_acv.accueil.management.commands.bench_pertinence import measure_here, measure_sqlite
+
+    for report in (measure_here(limit=15), measure_sqlite(limit=15)):
+        for page in ("reglage/global", "reglage/bibliotheque"):
+            assert report[page]["moteur"]["ndcg"] >= FLOOR, (page, report[page]["moteur"]["misses"])
+            assert report[page]["moteur"]["zero"] <= 0.05
+
+
 @pytest.mark.django_db
 def test_bench_pertinence_prints_each_page_next_to_its_baseline(capsys):
     """The command prints nDCG@10, P@5, zero-result rate and noise for each page and the BM25 baseline."""

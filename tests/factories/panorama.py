@@ -55,6 +55,13 @@ class ArticleFactory(DjangoModelFactory):
         if create and extracted:
             obj.themes.add(*extracted)
 
+    @factory.post_generation
+    def indexed(obj, create, extracted, **kwargs):
+        if create:
+            from panorama.recherche import refresh
+
+            refresh([obj.pk])  # as ingestion and curation do
+
 
 class EditionFactory(DjangoModelFactory):
     class Meta:

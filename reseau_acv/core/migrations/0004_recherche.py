@@ -40,13 +40,9 @@ class Migration(migrations.Migration):
 
 
 def seed_thesaurus(apps, schema_editor):
-    from reseau_acv.core.recherche.initial import THESAURUS
+    from reseau_acv.core.recherche.initial import thesaurus_seed
 
-    EntreeThesaurus = apps.get_model("core", "EntreeThesaurus")
-    if not EntreeThesaurus.objects.exists():
-        EntreeThesaurus.objects.bulk_create(
-            [EntreeThesaurus(expressions="\n".join(p.strip() for p in line.split(";"))) for line in THESAURUS]
-        )
+    thesaurus_seed(apps.get_model("core", "EntreeThesaurus"))
 
 
 def trigram_index(apps, schema_editor):

@@ -49,3 +49,12 @@ THESAURUS = [
     "fonds friches ; recyclage des friches",
     "maison France Services ; France Services ; maison de services au public",
 ]
+
+
+def thesaurus_seed(model) -> int:
+    """Create the starting entries when there are none (the data migration, and tests after a flush)."""
+    if model.objects.exists():
+        return 0
+    rows = [model(expressions="\n".join(p.strip() for p in line.split(";"))) for line in THESAURUS]
+    model.objects.bulk_create(rows)
+    return len(rows)

@@ -212,3 +212,28 @@ def explain_uses_index(queryset: QuerySet, index: Index, requete: Requete) -> st
     for query in queries[1:]:
         anything = anything | query
     return queryset.filter(recherche=anything).order_by("-pk").values("pk")[:CANDIDATES].explain()
+
+
+def holding_all(queryset: QuerySet, index: Index, words: list[str]) -> QuerySet:
+    """Every row holding all ``words`` as word beginnings, through the index, unbounded (for staff
+    tools that must see every match, such as a keyword rule applied to stored articles)."""
+    from .texte import STOP_WORDS, fold, stem
+    from .texte import words as split
+
+    folded = [w for raw in words for w in split(fold(raw)) if w not in STOP_WORDS]
+    if not folded:
+        return queryset.none()
+    if connections[queryset.db].vendor == "postgresql":
+        query = None
+        for word in folded:
+            part = SearchQuery(f"{word}:*", search_type="raw", config=CONFIG)
+            query = part if query is None else query & part
+        return queryset.filter(recherche=query)
+    from .index import sqlite_create_table
+
+    sqlite_create_table(index, using=queryset.db)
+    expression = " AND ".join(f'"{stem(w)}"*' for w in folded)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {index.fts_table} WHERE {index.fts_table} MATCH %s", [expression])  # noqa: S608
+        ids = [row[0] for row in cursor.fetchall()]
+    return queryset.filter(pk__in=ids)

@@ -1,0 +1,85 @@
+"""Press search on the panorama: the platform's engine, the team's summary shown, never the feed's text."""
+
+import feedparser
+import pytest
+from django.urls import reverse
+
+from panorama import services
+from panorama.models import ArticlePresse
+from panorama.recherche import ARTICLE
+from reseau_acv.core.recherche import index_refresh
+from tests.factories.comptes import EquipeFactory, PartenaireFactory
+from tests.factories.panorama import ArticleFactory, SourceFactory
+
+from .conftest import RSS
+
+pytestmark = pytest.mark.django_db
+URL = "/panorama/"
+
+
+def _indexed(**kwargs):
+    article = ArticleFactory(**kwargs)
+    index_refresh(ARTICLE, [article.pk])
+    return article
+
+
+def _titles(client, **params):
+    return [a.titre for a in client.get(URL, params).context["articles"]]
+
+
+def test_the_panorama_searches_title_summary_towns_and_feed_text_but_shows_only_the_summary(client, villes):
+    """The feed's text makes an article found, but the page shows the team's summary, words marked."""
+    _indexed(
+        titre="La halle rouvre",
+        resume="La réhabilitation de la halle est achevée.",
+        parution__resume_flux="SECRET-FLUX copropriété",
+    )
+    _indexed(titre="Autre sujet", resume="Rien à voir.")
+    client.force_login(PartenaireFactory())
+    assert _titles(client, q="copropriete") == ["La halle rouvre"]
+    html = client.get(URL, {"q": "rehabilitation"}).content.decode()
+    assert "<mark>réhabilitation</mark>" in html
+    assert "SECRET-FLUX" not in client.get(URL, {"q": "copropriete"}).content.decode()
+
+
+def test_ingested_articles_are_searchable_at_once_by_their_feed_text(client, villes):
+    """Bulk ingestion indexes the new stories: the feed's words find them, hidden from the page."""
+    services.ingest_entries(source=SourceFactory(), entries=list(feedparser.parse(RSS.encode()).entries))
+    ArticlePresse.objects.update(statut=ArticlePresse.Statut.RETENU)
+    client.force_login(EquipeFactory())
+    assert _titles(client, q="texte reserve editeur") == ["Blois : la rue du Commerce rouvre après six mois de travaux"]
+
+
+def test_press_search_offers_the_corrected_query_and_sorts_by_date_on_demand(client, villes):
+    """A typo is corrected; « date » lists the newest first instead of the most relevant."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _indexed(titre="Réhabilitation de la halle", publie_le=timezone.now() - timedelta(days=400))
+    _indexed(titre="Une halle et sa réhabilitation", resume="Brève.", publie_le=timezone.now())
+    client.force_login(PartenaireFactory())
+    response = client.get(URL, {"q": "rehabilitaton"})
+    assert response.context["recherche"].corrigee == "rehabilitation"
+    assert len(response.context["articles"]) == 2
+    assert _titles(client, q="rehabilitation halle", tri="date")[0] == "Une halle et sa réhabilitation"
+
+
+@pytest.mark.parametrize("text", ["\x00", "a & b | !(c) :*", '"halle', "x" * 10000, "   "])
+def test_bad_input_on_the_panorama_is_a_clear_page(client, villes, text):
+    """Operators, NUL bytes and long queries never make the panorama fail."""
+    _indexed(titre="La halle rouvre")
+    assert client.get(URL, {"q": text}).status_code == 200
+
+
+def test_a_keyword_rule_preview_finds_articles_through_the_search_index(client, villes):
+    """Staff's rule preview counts the stored articles whose title the rule matches (index first)."""
+    _indexed(titre="Commerçants de Blois en fête")
+    _indexed(titre="Les commerces rouvrent")
+    _indexed(titre="Football")
+    from panorama import selectors
+
+    count, sample = selectors.regle_preview(motif="commerç*")
+    assert count == 2
+    assert sorted(a.titre for a in sample) == ["Commerçants de Blois en fête", "Les commerces rouvrent"]
+    assert reverse("panorama:article-list") == URL
