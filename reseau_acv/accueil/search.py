@@ -22,7 +22,9 @@ from panorama.recherche import ARTICLE
 from rencontres.models import Rencontre
 from rencontres.recherche import RENCONTRE
 from reseau_acv.core.recherche import (
+    CANDIDATES,
     COUNT_LIMIT,
+    FEW_CANDIDATES,
     Index,
     Requete,
     Resultats,
@@ -200,7 +202,9 @@ def _results(groupe: Groupe, found: Resultats, ids: list[int], requete: Requete)
     }
 
 
-def _searched(user, texte: str, filtres: Filtres, groupes: list[Groupe], sort: str, with_thesaurus=None):
+def _searched(
+    user, texte: str, filtres: Filtres, groupes: list[Groupe], sort: str, with_thesaurus=None, candidates=CANDIDATES
+):
     def run(requete):
         found = []
         for groupe in groupes:
@@ -222,7 +226,7 @@ def search_page(*, user, texte: str, filtres: Filtres | None = None, with_thesau
     if len(texte) < MIN_QUERY_LENGTH:
         return page
     requete, found, page.corrigee, page.suggestion = _searched(
-        user, texte, filtres, GROUPES, "pertinence", with_thesaurus=with_thesaurus
+        user, texte, filtres, GROUPES, "pertinence", with_thesaurus=with_thesaurus, candidates=FEW_CANDIDATES
     )
     page.requete = requete
     ranked = sorted(

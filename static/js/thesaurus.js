@@ -14,7 +14,8 @@
     if (!(data.get("essai") || "").trim()) {
       return;
     }
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+    // form.action would be the buttons named « action »: read the attribute.
+    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");

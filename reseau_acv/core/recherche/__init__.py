@@ -5,11 +5,13 @@ the global search explicitly."""
 
 from .extraits import excerpt
 from .index import Champ, Index, index_refresh, sqlite_forget
-from .moteur import COUNT_LIMIT, Resultats, search
+from .moteur import CANDIDATES, COUNT_LIMIT, FEW_CANDIDATES, Resultats, search
 from .page import Recherche, choose, excerpt_text, in_order, parse_text, rechercher
 from .requete import Requete, parse
 
 __all__ = [
+    "CANDIDATES",
+    "FEW_CANDIDATES",
     "COUNT_LIMIT",
     "Champ",
     "Index",

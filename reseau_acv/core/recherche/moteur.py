@@ -11,8 +11,9 @@ Both backends follow the same plan:
    half), best first: coverage first, then the weighted rank, plus a gentle freshness boost — or
    newest first when sorted by date.
 
-A broad query is bounded: at most ``CANDIDATES`` rows of each index are ranked (the most recent
-ones), and the count says « more than » past ``COUNT_LIMIT``.
+A broad query is bounded: at most ``candidates`` rows of each index are ranked (the most recent
+ones holding every concept, then the most recent holding any), and the count, read through the
+index up to ``COUNT_LIMIT``, says « more than » past it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from django.utils import timezone
 from .index import CONFIG, Index
 from .requete import Concept, Requete
 
-CANDIDATES = 2000
+CANDIDATES = 1000  # a list page ranks up to this many rows (its pages go that far)
+FEW_CANDIDATES = 250  # the global page shows the best few of each kind: it ranks fewer
 COUNT_LIMIT = 1000
 PG_WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D, C, B, A
 SQLITE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)  # a, b, c, d
@@ -63,13 +65,25 @@ def freshness(when: datetime | None, now: datetime) -> float:
     return FRESHNESS / (1 + years)
 
 
-def search(queryset: QuerySet, index: Index, requete: Requete, *, sort: str = "pertinence") -> Resultats:
+def search(
+    queryset: QuerySet, index: Index, requete: Requete, *, sort: str = "pertinence", candidates: int = CANDIDATES
+) -> Resultats:
     """Rank the rows of ``queryset`` (already scoped) for ``requete``."""
     if requete.vide:
         return Resultats()
     vendor = connections[queryset.db].vendor
-    rows = _postgresql(queryset, index, requete) if vendor == "postgresql" else _sqlite(queryset, index, requete)
-    return _rank(rows, n=len(requete.concepts), sort=sort, truncated=len(rows) >= CANDIDATES)
+    if vendor == "postgresql":
+        rows, truncated = _postgresql(queryset, index, requete, limit=candidates)
+    else:
+        rows = _sqlite(queryset, index, requete)
+        truncated = False
+    found = _rank(rows, n=len(requete.concepts), sort=sort, truncated=truncated)
+    if truncated and found.total < COUNT_LIMIT:
+        # More matches than ranked: count them through the index, up to the limit.
+        counted = _pg_scope(queryset, requete, every=len(requete.concepts) > 1).values("pk")[: COUNT_LIMIT + 1].count()
+        found.total = max(found.total, min(counted, COUNT_LIMIT))
+        found.plus_de = counted > COUNT_LIMIT
+    return found
 
 
 def _rank(rows: list[tuple[int, int, float, datetime | None]], *, n: int, sort: str, truncated: bool) -> Resultats:
@@ -127,17 +141,25 @@ def _pg_words(words: list[str]) -> SearchQuery | None:
     return query
 
 
-def _postgresql(queryset: QuerySet, index: Index, requete: Requete) -> list[tuple]:
+def _pg_scope(queryset: QuerySet, requete: Requete, *, every: bool) -> QuerySet:
+    """The rows holding every concept (``every``) or any, without the excluded words."""
     queries = [_pg_query(c) for c in requete.concepts]
-    anything = queries[0]
+    combined = queries[0]
     for query in queries[1:]:
-        anything = anything | query
-    scoped = queryset.filter(recherche=anything)
+        combined = (combined & query) if every else (combined | query)
+    scoped = queryset.filter(recherche=combined)
     excluded = _pg_words(requete.exclus)
-    if excluded is not None:
-        scoped = scoped.exclude(recherche=excluded)
+    return scoped.exclude(recherche=excluded) if excluded is not None else scoped
+
+
+def _postgresql(queryset: QuerySet, index: Index, requete: Requete, *, limit: int) -> tuple[list[tuple], bool]:
+    queries = [_pg_query(c) for c in requete.concepts]
     # The most recent matches only: a common word must not make the cost grow with the table.
-    candidates = scoped.order_by("-pk").values("pk")[:CANDIDATES]
+    # Those holding every concept first, so that a broad word does not crowd them out.
+    anything = list(_pg_scope(queryset, requete, every=False).order_by("-pk").values_list("pk", flat=True)[:limit])
+    candidates = set(anything)
+    if len(queries) > 1:
+        candidates |= set(_pg_scope(queryset, requete, every=True).order_by("-pk").values_list("pk", flat=True)[:limit])
     cover = sum(
         (Case(When(Q(recherche=q), then=Value(1)), default=Value(0), output_field=IntegerField()) for q in queries),
         start=Value(0),
@@ -151,7 +173,7 @@ def _postgresql(queryset: QuerySet, index: Index, requete: Requete) -> list[tupl
         .values_list("pk", "_cover", "_rank", index.date)
     )
     n = len(queries)
-    return [(pk, c, min(r / n, 1.0), when) for pk, c, r, when in rows]
+    return [(pk, c, min(r / n, 1.0), when) for pk, c, r, when in rows], len(anything) >= limit
 
 
 # --- SQLite (FTS5) -------------------------------------------------------------------------------
@@ -202,7 +224,7 @@ def _sqlite(queryset: QuerySet, index: Index, requete: Requete) -> list[tuple]:
     for start in range(0, len(ids), 900):
         dates.update(queryset.filter(pk__in=ids[start : start + 900]).values_list("pk", index.date))
     rows = [(pk, cover[pk], min(rank[pk] / n, 1.0), dates[pk]) for pk in ids if pk in dates]
-    return rows[: CANDIDATES if len(rows) > CANDIDATES else len(rows)]
+    return rows
 
 
 def explain_uses_index(queryset: QuerySet, index: Index, requete: Requete) -> str:

@@ -232,9 +232,15 @@ class Command(BaseCommand):
             "Volumes : " + ", ".join(f"{t.split('_', 1)[1]} {n:,}".replace(",", " ") for t, n in counts.items())
         )
         for groupe in GROUPES:
-            plan = explain_uses_index(groupe.index.model._base_manager.all(), groupe.index, parse_text("commerce"))
-            uses = f"{groupe.index.table}_recherche_gin" in plan
-            self.stdout.write(f"Index GIN lu pour « {groupe.key} » : {'oui' if uses else 'NON'}")
+            for text in ("médiathèque", "commerce"):
+                plan = explain_uses_index(groupe.index.model._base_manager.all(), groupe.index, parse_text(text))
+                if f"{groupe.index.table}_recherche_gin" in plan:
+                    how = "index GIN"
+                elif "Index Scan" in plan:
+                    how = "index de la clé, du plus récent au plus ancien (mot courant)"
+                else:
+                    how = "lecture séquentielle (table petite)" if "Seq Scan" in plan else plan.splitlines()[0]
+                self.stdout.write(f"« {groupe.key} », « {text} » : {how}")
         lead = User.objects.filter(role=Role.CHEF_DE_PROJET, is_active=True).first() or User.objects.create_user(
             "bench-recherche-chef@reseau-acv.test", role=Role.CHEF_DE_PROJET
         )
