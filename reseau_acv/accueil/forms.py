@@ -64,6 +64,7 @@ class DataRequestForm(forms.Form):
         label=_("Demande du membre"),
         max_length=500,
         help_text=_("Date et moyen de la demande (« courriel du 3 mars 2026 ») : journalisé."),
+    )
 
 
 class ThesaurusForm(forms.Form):
