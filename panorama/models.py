@@ -104,7 +104,8 @@ class ArticlePresse(TimeStampedModel):
     )
     visibilite = visibilite_field(default=Visibilite.PARTENAIRES)
     # Full-text vector of the title (weight A) and the team's summary (B), kept up to date by a
-    # PostgreSQL trigger (migration 0002) so that bulk ingestion fills it too; GIN-indexed.
+    # PostgreSQL trigger (migration 0002) so that bulk loads fill it too, then completed by
+    # ``panorama.recherche`` (towns, themes, the feed's text) after each write; GIN-indexed.
     recherche = SearchVectorField(null=True, editable=False)
     propose_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,

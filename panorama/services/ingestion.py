@@ -179,7 +179,8 @@ class _Ingestion:
 
 # Bulk writes of a whole feed. On PostgreSQL, new rows go through ``COPY`` (ids reserved from the
 # sequence first): no model instance and no SQL text per row, which is what made ingestion slow
-# (the stories' search index is then refreshed in one batch). Elsewhere, bulk_create.
+# (the trigger fills the title and summary; the stories' full search index is then refreshed in one batch).
+# Elsewhere, bulk_create.
 
 
 def _copy(model, columns: list[str], rows: list[tuple]) -> None:

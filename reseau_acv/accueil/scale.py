@@ -21,7 +21,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
 from psycopg import sql
-from ressources.search import refresh_all
 
 from panorama.matching import title_fingerprint
 from panorama.models import AbonnementEdition, ArticlePresse, Edition, Parution, Source
@@ -31,6 +30,7 @@ from reseau_acv.comptes.models import Organisation, Role, User
 from reseau_acv.core.models import Theme
 from reseau_acv.core.visibility import Visibilite
 from ressources.models import Message, Question, Ressource, RetourExperience, Statut
+from ressources.recherche import refresh_all
 from villes.models import Mission, Programme, Ville
 from villes.services import villes_import_national, villes_import_reference
 
