@@ -66,3 +66,8 @@ def refresh(obj) -> None:
     if isinstance(obj, Message):
         obj = obj.fil
     index_refresh(INDEXES[type(obj)], [obj.pk], using=obj._state.db or "default")
+
+
+def refresh_all(model) -> int:
+    """Rebuild a whole table's search index (after a bulk load that went around the services)."""
+    return index_refresh(INDEXES[model])

@@ -14,7 +14,7 @@ from .conftest import PDF
 # and the choices of the filter form: themes, towns, programmes).
 LIBRARY_QUERIES = 8
 # The search adds the lookup of the chosen town and the matching experience sheets.
-SEARCH_QUERIES = 16
+SEARCH_QUERIES = 15
 
 
 def _resources(n: int, ville, themes):
