@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_french_search'),
+        ('core', '0004_courriel_abandon_signale'),
     ]
 
     operations = [
