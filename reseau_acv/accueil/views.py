@@ -252,6 +252,8 @@ def data_requests(request):
     return render(request, "accueil/journaldonnees_list.html", context)
 
 
+@equipe_required
+@require_http_methods(["GET", "POST"])
 def thesaurus_list(request, pk: int | None = None):
     """Staff edit the search thesaurus, with a preview of what a query then finds."""
     entree = get_object_or_404(EntreeThesaurus.objects.all(), pk=pk) if pk else None  # staff-only data, no visibility
