@@ -258,7 +258,8 @@ def _parse_reference(directory: Path) -> dict[str, dict]:
         add(found.check(_appui_row, row, name, line))
 
     if found.problems:
-        raise CsvImportError(found.problems)
+        files = list(dict.fromkeys(problem.filename for problem in found.problems))
+        raise CsvImportError(sorted(found.problems, key=lambda p: (files.index(p.filename), p.line or 0)))
     return towns
 
 

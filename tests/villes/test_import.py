@@ -108,7 +108,7 @@ def test_a_header_without_rows_is_an_error(tmp_path):
 
 @pytest.mark.django_db
 def test_duplicated_rows_are_errors_and_every_problem_is_listed(tmp_path):
-    """A repeated row, a repeated INSEE code and a bad value are all listed at once, each with file and line."""
+    """A repeated row, a repeated INSEE code and a bad value are all listed at once, in order, with file and line."""
     _copy_reference(tmp_path)
     pvd = tmp_path / "pvd_centre_val_de_loire.csv"
     lines = pvd.read_text(encoding="utf-8").splitlines()
@@ -121,6 +121,8 @@ def test_duplicated_rows_are_errors_and_every_problem_is_listed(tmp_path):
     assert "pvd_centre_val_de_loire.csv, ligne 4 : SIREN d'intercommunalité invalide « 2418 »" in message
     assert "pvd_centre_val_de_loire.csv, ligne 101 : ligne identique à la ligne 2" in message
     assert "pvd_centre_val_de_loire.csv, ligne 102 : insee_code « 18015 » déjà présent ligne 3" in message
+    lines = [int(line.split("ligne ")[1].split(" ")[0]) for line in message.splitlines()[1:4]]
+    assert lines == [4, 101, 102]  # in the file's order
 
 
 @pytest.mark.django_db
