@@ -91,3 +91,27 @@ class EditionForm(forms.ModelForm):
 
 class AbonnementForm(forms.Form):
     actif = forms.BooleanField(label=_("Recevoir chaque édition du panorama par courriel"), required=False)
+
+
+class CurationFilterForm(forms.Form):
+    """The curation queue's filters: towns and sources that have articles waiting (50 at most), themes."""
+
+    ville = forms.ChoiceField(label=_("Ville"), required=False)
+    theme = forms.ChoiceField(label=_("Thème"), required=False)
+    source = forms.ChoiceField(label=_("Source"), required=False)
+
+    def __init__(self, data=None, *, choices: dict):
+        super().__init__(data)
+        self._objects = {
+            "ville": {v.slug: v for v in choices["villes"]},
+            "theme": {t.slug: t for t in choices["themes"]},
+            "source": {str(s.pk): s for s in choices["sources"]},
+        }
+        empty = {"ville": _("Toutes les villes"), "theme": _("Tous les thèmes"), "source": _("Toutes les sources")}
+        for name, objects in self._objects.items():
+            self.fields[name].choices = [("", empty[name]), *[(key, str(obj)) for key, obj in objects.items()]]
+        self.fields["ville"].help_text = _("Les villes qui ont des articles à trier (les 50 qui en ont le plus).")
+
+    def clean(self):
+        data = super().clean()
+        return {name: self._objects[name].get(data.get(name) or "") for name in self._objects}

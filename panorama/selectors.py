@@ -82,9 +82,57 @@ def article_detail_queryset() -> QuerySet[ArticlePresse]:
     return _with_references(ArticlePresse.objects.select_related("propose_par", "trie_par"))
 
 
-def curation_queue() -> QuerySet[ArticlePresse]:
-    """Articles waiting for staff, with their tags and why they matched, oldest first."""
-    return _with_references(ArticlePresse.objects.queue().select_related("propose_par")).order_by("publie_le", "pk")
+def curation_queue(*, ville: Ville | None = None, theme: Theme | None = None, source: Source | None = None):
+    """Articles waiting for staff, oldest first, optionally of one town, theme or source."""
+    queryset = ArticlePresse.objects.queue()
+    if ville is not None:
+        queryset = queryset.filter(villes=ville)
+    if theme is not None:
+        queryset = queryset.filter(themes=theme)
+    if source is not None:
+        queryset = queryset.filter(pk__in=Parution.objects.filter(source=source).values("article_id"))
+    return queryset.order_by("publie_le", "pk")
+
+
+class CurationPaginator(Paginator):
+    """A page of the curation queue: ids first, then those articles with their references and who suggested them."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = _with_references(ArticlePresse.objects.filter(pk__in=ids).select_related("propose_par"))
+        return self._get_page(list(rows.order_by("publie_le", "pk")), number, self)
+
+
+CURATION_CHOICES = 50  # at most this many towns or sources in the curation filters (no 1,850-option select)
+
+
+def curation_filter_choices() -> dict:
+    """The towns and sources with articles waiting (the 50 with the most), and every theme, for the filters."""
+    waiting = ArticlePresse.objects.queue()
+    villes = list(
+        Ville.objects.filter(articles_presse__in=waiting)
+        .annotate(n=Count("articles_presse"))
+        .order_by("-n", "nom")
+        .only("pk", "nom", "slug")[:CURATION_CHOICES]
+    )
+    sources = list(
+        Source.objects.filter(parutions__article__in=waiting)
+        .annotate(n=Count("parutions"))
+        .order_by("-n", "nom")
+        .only("pk", "nom")[:CURATION_CHOICES]
+    )
+    return {
+        "villes": sorted(villes, key=lambda v: v.nom),
+        "sources": sorted(sources, key=lambda s: s.nom),
+        "themes": list(Theme.objects.order_by("ordre").only("pk", "nom", "slug")),
+    }
+
+
+def articles_waiting(*, ids) -> QuerySet[ArticlePresse]:
+    """Of these articles, those still waiting to be sorted."""
+    return ArticlePresse.objects.queue().filter(pk__in=list(ids))
 
 
 def editions_list(*, user) -> QuerySet[Edition]:

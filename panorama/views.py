@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reseau_acv.core.markdown import render_markdown
@@ -23,7 +23,7 @@ from reseau_acv.core.views import get_visible_or_404
 
 from . import selectors, services
 from .filters import ArticleFilter
-from .forms import AbonnementForm, ArticleReviewForm, ArticleSuggestForm, EditionForm, RegleForm
+from .forms import AbonnementForm, ArticleReviewForm, ArticleSuggestForm, CurationFilterForm, EditionForm, RegleForm
 from .models import AbonnementEdition, ArticlePresse, Edition, RegleMotCle
 from .pdf import edition_pdf
 
@@ -78,11 +78,65 @@ def article_suggest(request):
     return render(request, "panorama/article_suggest.html", {"form": form})
 
 
+CURATION_PAGE = 50
+
+
 @equipe_required
+@require_http_methods(["GET", "POST"])
 def article_queue(request):
-    articles = list(selectors.curation_queue()[:100])
-    total = ArticlePresse.objects.queue().count()
-    return render(request, "panorama/article_queue.html", {"articles": articles, "total": total})
+    """One page to sort the press: keyboard first with static JavaScript, plain forms without it."""
+    if request.method == "POST":
+        return _curation_post(request)
+    form = CurationFilterForm(request.GET or None, choices=selectors.curation_filter_choices())
+    filters = form.cleaned_data if form.is_valid() else {}
+    queue = selectors.curation_queue(**{key: value for key, value in filters.items() if value})
+    page = selectors.CurationPaginator(queue, CURATION_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "articles": list(page.object_list),
+        "total": page.paginator.count,
+        "query": query.urlencode(),
+        "return_query": request.GET.urlencode(),
+    }
+    return render(request, "panorama/article_queue.html", context)
+
+
+def _curation_post(request):
+    post = request.POST
+    resumes = {}
+    for key, value in post.items():
+        if key.startswith("resume-") and key[7:].isdigit():
+            resumes[int(key[7:])] = value
+    if post.get("resume", "").isdigit():
+        article = get_visible_or_404(ArticlePresse.objects.queue(), request.user, pk=int(post["resume"]))
+        services.article_summary_save(actor=request.user, article=article, resume=resumes.get(article.pk, ""))
+        ids, keep, message = [article.pk], None, _("Résumé enregistré : « %(titre)s ».") % {"titre": article.titre}
+    else:
+        if post.get("retenir", "").isdigit() or post.get("ecarter", "").isdigit():
+            keep = post.get("retenir", "").isdigit()
+            ids = [int(post["retenir"] if keep else post["ecarter"])]
+        elif post.get("selection") in {"retenir", "ecarter"}:
+            keep = post["selection"] == "retenir"
+            ids = [int(pk) for pk in post.getlist("articles") if pk.isdigit()]
+        else:
+            ids, keep = [], None
+        done = services.articles_sort(actor=request.user, ids=ids, keep=keep, resumes=resumes) if ids else 0
+        if keep:
+            message = ngettext("%(n)s article retenu.", "%(n)s articles retenus.", done) % {"n": done}
+        elif keep is False:
+            message = ngettext("%(n)s article écarté.", "%(n)s articles écartés.", done) % {"n": done}
+        else:
+            message = _("Choisissez au moins un article.")
+    if "application/json" in request.headers.get("Accept", ""):
+        remaining = ArticlePresse.objects.queue().count()
+        return JsonResponse({"ids": ids, "retenu": keep, "message": message, "restant": remaining})
+    messages.success(request, message)
+    back = QueryDict(post.get("retour", ""), mutable=True)
+    target = reverse("panorama:article-queue")
+    return redirect(f"{target}?{back.urlencode()}" if back else target)
 
 
 @equipe_required

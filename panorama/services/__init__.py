@@ -12,7 +12,7 @@ dependency runs one way: services → selectors). The names below are the packag
 that ``from panorama import services; services.ingest_source(...)`` keeps working.
 """
 
-from .curation import article_review, article_suggest
+from .curation import article_review, article_suggest, article_summary_save, articles_sort
 from .editions import abonnement_set, edition_publish, edition_save, edition_send
 from .ingestion import IngestReport, ingest_entries, ingest_source
 from .sources import sources_import
@@ -25,6 +25,8 @@ __all__ = [
     "abonnement_set",
     "article_review",
     "article_suggest",
+    "article_summary_save",
+    "articles_sort",
     "article_tag",
     "edition_publish",
     "edition_save",

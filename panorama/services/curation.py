@@ -53,6 +53,36 @@ def article_review(
     return article
 
 
+def articles_sort(*, actor: User, ids: list[int], keep: bool, resumes: dict[int, str] | None = None) -> int:
+    """Keep or discard several waiting articles at once (with the summaries given); returns how many.
+
+    Articles already sorted (by a colleague meanwhile) are left as they are. A constant number of
+    queries whatever the number of articles.
+    """
+    require(can_curate(actor))
+    resumes = resumes or {}
+    with transaction.atomic():
+        waiting = list(selectors.articles_waiting(ids=ids).select_for_update().only("pk", "resume"))
+        now = timezone.now()
+        for article in waiting:
+            article.statut = ArticlePresse.Statut.RETENU if keep else ArticlePresse.Statut.ECARTE
+            if article.pk in resumes:
+                article.resume = resumes[article.pk].strip()
+            article.trie_par, article.trie_le, article.modifie_le = actor, now, now
+        ArticlePresse.objects.bulk_update(waiting, ["statut", "resume", "trie_par", "trie_le", "modifie_le"])
+    return len(waiting)
+
+
+def article_summary_save(*, actor: User, article: ArticlePresse, resume: str) -> ArticlePresse:
+    """Write the team's own summary of an article, without deciding yet."""
+    require(can_curate(actor))
+    with transaction.atomic():
+        article = ArticlePresse.objects.select_for_update().get(pk=article.pk)
+        article.resume = resume.strip()
+        article.save(update_fields=["resume", "modifie_le"])
+    return article
+
+
 def article_suggest(*, actor: User, titre: str, source: Source, publie_le: date, url: str) -> ArticlePresse:
     """A member adds an article by hand (paywalled press): it enters the curation queue."""
     if not is_member(actor):

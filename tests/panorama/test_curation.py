@@ -176,3 +176,156 @@ def test_a_town_staff_remove_is_not_proposed_again_after_the_same_words(client, 
     assert not lyon.villes.exists()
     assert lyon.statut == ArticlePresse.Statut.HORS_PERIMETRE
     assert [v.slug for v in ArticlePresse.objects.get(titre__startswith="Blois").villes.all()] == ["blois"]
+
+
+def _queue(n, villes, **kwargs):
+    source = SourceFactory(nom="Le Petit Solognot")
+    return [
+        ArticleFactory(
+            titre=f"Blois : sujet {i}",
+            statut=ArticlePresse.Statut.A_TRIER,
+            villes=[villes["blois"]],
+            parution__source=source,
+            **kwargs,
+        )
+        for i in range(n)
+    ]
+
+
+def test_curation_page_shows_each_article_with_why_it_matched_and_its_summary_field(client, equipe, villes):
+    """One page lists the waiting articles, each with the reason it matched, a summary field and its buttons."""
+    article = ArticleFactory(
+        titre="Blois : la halle rouvre",
+        statut=ArticlePresse.Statut.A_TRIER,
+        villes=[villes["blois"]],
+        motifs=[
+            {
+                "type": "ville",
+                "code": "41018",
+                "nom": "Blois",
+                "texte": "Blois",
+                "raison": "département couvert par la source",
+            }
+        ],
+    )
+    client.force_login(equipe)
+    content = client.get(reverse("panorama:article-queue")).content.decode()
+    assert "Blois : la halle rouvre" in content
+    assert "département couvert par la source" in content
+    assert f'name="resume-{article.pk}"' in content
+    assert f'name="retenir" value="{article.pk}"' in content
+    assert "Retenir la sélection" in content
+    assert "Raccourcis clavier" in content
+
+
+def test_keep_one_article_with_its_summary_without_javascript(client, equipe, villes):
+    """« Retenir » on one article keeps it with the summary typed beside it, and comes back to the same filters."""
+    first, second = _queue(2, villes)
+    client.force_login(equipe)
+    response = client.post(
+        reverse("panorama:article-queue"),
+        {
+            "retenir": first.pk,
+            f"resume-{first.pk}": "Notre résumé.",
+            f"resume-{second.pk}": "",
+            "retour": "ville=blois",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("panorama:article-queue") + "?ville=blois"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.statut, first.resume, first.trie_par) == (ArticlePresse.Statut.RETENU, "Notre résumé.", equipe)
+    assert second.statut == ArticlePresse.Statut.A_TRIER
+    assert "1 article retenu." in client.get(response["Location"]).content.decode()
+
+
+def test_discard_a_selection_at_once(client, equipe, villes):
+    """Checked articles are discarded together; unchecked ones stay in the queue."""
+    articles = _queue(4, villes)
+    client.force_login(equipe)
+    client.post(reverse("panorama:article-queue"), {"selection": "ecarter", "articles": [a.pk for a in articles[:3]]})
+    assert ArticlePresse.objects.filter(statut=ArticlePresse.Statut.ECARTE).count() == 3
+    assert list(ArticlePresse.objects.queue()) == [articles[3]]
+
+
+def test_save_a_summary_without_deciding(client, equipe, villes):
+    """« Enregistrer le résumé » writes the team's summary and leaves the article waiting."""
+    (article,) = _queue(1, villes)
+    client.force_login(equipe)
+    client.post(reverse("panorama:article-queue"), {"resume": article.pk, f"resume-{article.pk}": "À garder en tête."})
+    article.refresh_from_db()
+    assert (article.statut, article.resume) == (ArticlePresse.Statut.A_TRIER, "À garder en tête.")
+
+
+def test_javascript_decisions_get_a_json_answer(client, equipe, villes):
+    """Asked for JSON, the page answers what it did and how many articles are left."""
+    articles = _queue(3, villes)
+    client.force_login(equipe)
+    response = client.post(
+        reverse("panorama:article-queue"), {"ecarter": articles[0].pk}, headers={"Accept": "application/json"}
+    )
+    assert response.json() == {"ids": [articles[0].pk], "retenu": False, "message": "1 article écarté.", "restant": 2}
+
+
+def test_an_article_sorted_meanwhile_is_not_sorted_again(client, equipe, villes):
+    """A colleague kept it a moment ago: discarding it from a stale page changes nothing."""
+    (article,) = _queue(1, villes)
+    ArticlePresse.objects.filter(pk=article.pk).update(statut=ArticlePresse.Statut.RETENU)
+    client.force_login(equipe)
+    client.post(reverse("panorama:article-queue"), {"ecarter": article.pk})
+    article.refresh_from_db()
+    assert article.statut == ArticlePresse.Statut.RETENU
+
+
+def test_curation_filters_by_town_theme_and_source_with_few_options(client, equipe, villes):
+    """The filters offer only towns and sources with articles waiting (never more than 50), and narrow the list."""
+    habitat = Theme.objects.get(slug="habitat")
+    ArticleFactory(
+        titre="Blois : habitat", statut=ArticlePresse.Statut.A_TRIER, villes=[villes["blois"]], themes=[habitat]
+    )
+    ArticleFactory(titre="Dreux : commerces", statut=ArticlePresse.Statut.A_TRIER, villes=[villes["dreux"]])
+    ArticleFactory(titre="Vendôme : déjà retenu", statut=ArticlePresse.Statut.RETENU, villes=[villes["vendome"]])
+    client.force_login(equipe)
+    response = client.get(reverse("panorama:article-queue"))
+    towns = [label for value, label in response.context["form"].fields["ville"].choices if value]
+    assert towns == ["Blois", "Dreux"]
+    content = client.get(reverse("panorama:article-queue"), {"ville": "dreux"}).content.decode()
+    assert "Dreux : commerces" in content
+    assert "Blois : habitat" not in content
+    content = client.get(reverse("panorama:article-queue"), {"theme": "habitat"}).content.decode()
+    assert "Blois : habitat" in content
+    assert "Dreux : commerces" not in content
+
+
+def test_curation_town_filter_never_offers_more_than_50_towns(client, equipe):
+    """With 60 towns waiting, the town filter offers the 50 with the most articles."""
+    from tests.factories.villes import VilleFactory
+
+    for i in range(60):
+        ville = VilleFactory(nom=f"Commune {i:02d}", slug=f"commune-{i:02d}")
+        ArticleFactory(titre=f"Commune {i:02d} : sujet", statut=ArticlePresse.Statut.A_TRIER, villes=[ville])
+    client.force_login(equipe)
+    choices = client.get(reverse("panorama:article-queue")).context["form"].fields["ville"].choices
+    assert len(choices) == 51  # « Toutes les villes » and 50 towns
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_curation_page_query_count_is_constant(client, equipe, villes, django_assert_num_queries, n):
+    """The curation page runs the same queries for 1 and for 30 waiting articles."""
+    _queue(n, villes)
+    client.force_login(equipe)
+    # session, user, filter towns, sources, themes, count, ids, articles, villes, themes, parutions+sources
+    with django_assert_num_queries(11):
+        response = client.get(reverse("panorama:article-queue"))
+    assert len(response.context["articles"]) == n
+
+
+def test_curation_is_for_staff_only(client, chef):
+    """A project lead gets « not found » on the curation page and cannot post a decision."""
+    (article,) = [ArticleFactory(statut=ArticlePresse.Statut.A_TRIER)]
+    client.force_login(chef)
+    assert client.get(reverse("panorama:article-queue")).status_code == 404
+    assert client.post(reverse("panorama:article-queue"), {"retenir": article.pk}).status_code == 404
+    article.refresh_from_db()
+    assert article.statut == ArticlePresse.Statut.A_TRIER
