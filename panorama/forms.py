@@ -79,8 +79,16 @@ class RegleForm(forms.Form):
 class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
-        fields = ["titre", "debut", "fin", "introduction", "visibilite"]
-        widgets = {"debut": DateInput(), "fin": DateInput(), "introduction": forms.Textarea(attrs={"rows": 6})}
+        fields = ["titre", "debut", "fin", "introduction", "visibilite", "regroupement"]
+        widgets = {
+            "debut": DateInput(),
+            "fin": DateInput(),
+            "introduction": forms.Textarea(attrs={"rows": 6}),
+            "regroupement": forms.RadioSelect,
+        }
+        help_texts = {
+            "regroupement": _("Chaque article paraît une fois, sous sa première ville (ou son premier thème)."),
+        }
 
     def clean(self):
         data = super().clean()

@@ -222,11 +222,15 @@ class EditionQuerySet(VisibleQuerySet):
 
 
 class Edition(TimeStampedModel):
-    """An edition of the panorama for a period: the kept articles, grouped by town then theme."""
+    """An edition of the panorama for a period: kept articles staff chose and ordered, grouped by town or theme."""
 
     class Statut(models.TextChoices):
         BROUILLON = "brouillon", _("Brouillon")
         PUBLIEE = "publiee", _("Publiée")
+
+    class Regroupement(models.TextChoices):
+        VILLE = "ville", _("par ville")
+        THEME = "theme", _("par thème")
 
     titre = models.CharField(_("titre"), max_length=200)
     debut = models.DateField(_("début de la période"))
@@ -234,7 +238,12 @@ class Edition(TimeStampedModel):
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
     statut = models.CharField(_("statut"), max_length=12, choices=Statut.choices, default=Statut.BROUILLON)
     visibilite = visibilite_field(default=Visibilite.PARTENAIRES)
-    articles = models.ManyToManyField(ArticlePresse, verbose_name=_("articles"), related_name="editions", blank=True)
+    regroupement = models.CharField(
+        _("regrouper les articles"), max_length=8, choices=Regroupement.choices, default=Regroupement.VILLE
+    )
+    articles = models.ManyToManyField(
+        ArticlePresse, verbose_name=_("articles"), related_name="editions", blank=True, through="EditionArticle"
+    )
     publiee_le = models.DateTimeField(_("publiée le"), null=True, blank=True)
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL, null=True, related_name="+"
@@ -257,6 +266,23 @@ class Edition(TimeStampedModel):
     def article_levels(self) -> list[str]:
         """Articles shown to everyone who may see the edition: those at its level or below."""
         return [str(level) for level in ORDER[: ORDER.index(self.visibilite) + 1]]
+
+
+class EditionArticle(models.Model):
+    """An article staff chose for an edition, at its place in the edition's order (each article once)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="choix")
+    article = models.ForeignKey(ArticlePresse, on_delete=models.CASCADE, related_name="choix_editions")
+    ordre = models.PositiveIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        ordering = ["edition", "ordre", "pk"]
+        verbose_name = _("article d'une édition")
+        verbose_name_plural = _("articles d'une édition")
+        constraints = [models.UniqueConstraint(fields=["edition", "article"], name="edition_article_une_fois")]
+
+    def __str__(self) -> str:
+        return f"{self.edition} — {self.ordre}. {self.article}"
 
 
 class AbonnementEdition(TimeStampedModel):

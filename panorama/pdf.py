@@ -11,14 +11,14 @@ def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"ressource externe refusée : {url[:80]}")
 
 
-def edition_document(*, edition, groups):
+def edition_document(*, edition, sections):
     """The laid-out edition (WeasyPrint document: its ``pages`` can be counted)."""
     from weasyprint import HTML
 
-    context = {"edition": edition, "groups": groups, "SITE_URL": settings.SITE_URL}
+    context = {"edition": edition, "sections": sections, "SITE_URL": settings.SITE_URL}
     html = render_to_string("panorama/edition_pdf.html", context)
     return HTML(string=html, url_fetcher=_no_fetch).render()
 
 
-def edition_pdf(*, edition, groups) -> bytes:
-    return edition_document(edition=edition, groups=groups).write_pdf()
+def edition_pdf(*, edition, sections) -> bytes:
+    return edition_document(edition=edition, sections=sections).write_pdf()

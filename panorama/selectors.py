@@ -10,13 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.comptes.models import User
 from reseau_acv.core.models import Theme
 from reseau_acv.core.permissions import is_equipe
 from reseau_acv.core.recherche import Recherche, excerpt, in_order, rechercher
 from reseau_acv.core.recherche.moteur import holding_all
-from reseau_acv.core.visibility import levels_for
 from villes.models import Ville
 
 from .matching import compile_motif, normalise
@@ -140,56 +140,84 @@ def editions_list(*, user) -> QuerySet[Edition]:
 
 
 @dataclass
-class ThemeGroup:
-    theme: Theme | None
+class Section:
+    """A group of an edition: one town or one theme (``objet``), or the articles that name none."""
+
+    key: tuple
+    objet: Ville | Theme | None
+    regroupement: str
     articles: list[ArticlePresse] = field(default_factory=list)
 
-
-@dataclass
-class TownGroup:
-    ville: Ville | None
-    themes: list[ThemeGroup] = field(default_factory=list)
+    @property
+    def titre(self) -> str:
+        if self.objet is not None:
+            return self.objet.nom
+        if self.regroupement == Edition.Regroupement.VILLE:
+            return _("Le réseau et les programmes")
+        return _("Autres sujets")
 
     @property
-    def count(self) -> int:
-        return sum(len(group.articles) for group in self.themes)
+    def slug(self) -> str:
+        return f"{self.key[0]}-{self.key[1] or 'autres'}"
 
 
-def group_articles(articles: list[ArticlePresse]) -> list[TownGroup]:
-    """By town (alphabetical, then articles naming no town), then by theme (taxonomy order).
+def section_key(article: ArticlePresse, regroupement: str) -> tuple[tuple, Ville | Theme | None]:
+    """Where an article goes in an edition: under its first town (by name) or its first theme — once."""
+    if regroupement == Edition.Regroupement.THEME:
+        themes = sorted(article.themes.all(), key=lambda t: (t.ordre, t.nom))
+        return (("theme", themes[0].pk if themes else None), themes[0] if themes else None)
+    villes = sorted(article.villes.all(), key=lambda v: v.nom)
+    return (("ville", villes[0].pk if villes else None), villes[0] if villes else None)
 
-    An article that names two towns appears under each; one with no theme under « Autres sujets ».
-    """
-    towns: dict[int | None, dict[int | None, list[ArticlePresse]]] = {}
-    ville_by_id: dict[int | None, Ville | None] = {None: None}
-    theme_by_id: dict[int | None, Theme | None] = {None: None}
+
+def group_sections(articles: list[ArticlePresse], regroupement: str) -> list[Section]:
+    """Articles in the staff's order, grouped; a group comes where its first article is. Each article once."""
+    sections: dict[tuple, Section] = {}
     for article in articles:
-        villes = list(article.villes.all()) or [None]
-        themes = list(article.themes.all()) or [None]
-        for ville in villes:
-            key = ville.pk if ville else None
-            ville_by_id[key] = ville
-            for theme in themes:
-                theme_key = theme.pk if theme else None
-                theme_by_id[theme_key] = theme
-                towns.setdefault(key, {}).setdefault(theme_key, []).append(article)
-    result = []
-    for key in sorted(towns, key=lambda k: (k is None, ville_by_id[k].nom if k else "")):
-        by_theme = towns[key]
-        ordered = sorted(
-            by_theme, key=lambda k: (k is None, theme_by_id[k].ordre if k else 0, theme_by_id[k].nom if k else "")
-        )
-        result.append(TownGroup(ville_by_id[key], [ThemeGroup(theme_by_id[k], by_theme[k]) for k in ordered]))
-    return result
+        key, objet = section_key(article, regroupement)
+        if key not in sections:
+            sections[key] = Section(key, objet, regroupement)
+        sections[key].articles.append(article)
+    return list(sections.values())
+
+
+def edition_articles(*, edition: Edition, levels: list[str] | None = None) -> list[ArticlePresse]:
+    """The edition's articles in the staff's order: kept, at the edition's level or below (or ``levels``)."""
+    levels = levels if levels is not None else edition.article_levels()
+    queryset = (
+        ArticlePresse.objects.kept()
+        .filter(choix_editions__edition=edition, visibilite__in=levels)
+        .order_by("choix_editions__ordre", "pk")
+    )
+    return list(_with_references(queryset))
+
+
+def edition_sections(*, edition: Edition, levels: list[str] | None = None) -> list[Section]:
+    """What the web page, the PDF and the e-mail all show: the edition's sections, in order."""
+    return group_sections(edition_articles(edition=edition, levels=levels), edition.regroupement)
 
 
 def edition_candidates(*, edition: Edition) -> QuerySet[ArticlePresse]:
-    """The kept articles of the edition's period, at its visibility level or below."""
+    """Kept articles of the edition's period, at its level or below, not chosen yet; newest first."""
     start = timezone.make_aware(datetime.combine(edition.debut, datetime.min.time()))
     end = timezone.make_aware(datetime.combine(edition.fin + timedelta(days=1), datetime.min.time()))
-    return ArticlePresse.objects.kept().filter(
-        publie_le__gte=start, publie_le__lt=end, visibilite__in=edition.article_levels()
+    return (
+        ArticlePresse.objects.kept()
+        .filter(publie_le__gte=start, publie_le__lt=end, visibilite__in=edition.article_levels())
+        .exclude(pk__in=edition.choix.values("article_id"))
+        .order_by("-publie_le", "-pk")
     )
+
+
+def edition_candidates_page(*, edition: Edition, number, per_page: int = 30):
+    """A page of the articles staff may add to the edition, with their references."""
+    paginator = ArticlePaginator(edition_candidates(edition=edition), per_page)
+    return paginator.get_page(number)
+
+
+def edition_order(*, edition: Edition) -> list[tuple[int, int]]:
+    """``(choice id, article id)`` of the edition's articles, in order (for moving them)."""
+    return list(edition.choix.order_by("ordre", "pk").values_list("pk", "article_id"))
 
 
 def edition_published(*, edition_id: int) -> Edition | None:
@@ -204,20 +232,6 @@ def edition_recipients(*, edition: Edition) -> QuerySet[User]:
         .exclude(email="")
         .order_by("pk")
     )
-
-
-def edition_articles(*, edition: Edition, user=None, levels: list[str] | None = None) -> list[ArticlePresse]:
-    """The edition's articles (frozen when published; the period's kept articles for a draft)."""
-    levels = levels if levels is not None else levels_for(user)
-    if edition.statut == Edition.Statut.PUBLIEE:
-        queryset = edition.articles.all()
-    else:
-        queryset = edition_candidates(edition=edition)
-    return list(_with_references(queryset.filter(visibilite__in=levels)).order_by("publie_le", "pk"))
-
-
-def edition_groups(*, edition: Edition, user=None, levels: list[str] | None = None) -> list[TownGroup]:
-    return group_articles(edition_articles(edition=edition, user=user, levels=levels))
 
 
 CHART_HEIGHT = 90  # the tallest bar of the town's press chart, in SVG units

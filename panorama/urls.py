@@ -19,6 +19,8 @@ urlpatterns = [
     path("editions/abonnement/", views.abonnement_update, name="abonnement-update"),
     path("editions/<int:pk>/", views.edition_detail, name="edition-detail"),
     path("editions/<int:pk>/modifier/", views.edition_update, name="edition-update"),
+    path("editions/<int:pk>/composer/", views.edition_compose, name="edition-compose"),
+    path("editions/<int:pk>/courriel/", views.edition_email_preview, name="edition-email"),
     path("editions/<int:pk>/publier/", views.edition_publish, name="edition-publish"),
     path("editions/<int:pk>/pdf/", views.edition_pdf_view, name="edition-pdf"),
 ]

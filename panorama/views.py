@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reseau_acv.core.markdown import render_markdown
+from reseau_acv.core.outbox import render_email
 from reseau_acv.core.pagination import paginate
 from reseau_acv.core.permissions import equipe_required
 from reseau_acv.core.views import get_visible_or_404
@@ -207,16 +208,74 @@ def edition_list(request):
 
 def edition_detail(request, pk: int):
     edition = get_visible_or_404(Edition, request.user, pk=pk)
-    groups = selectors.edition_groups(edition=edition, user=request.user)
-    return render(request, "panorama/edition_detail.html", {"edition": edition, "groups": groups})
+    sections = selectors.edition_sections(edition=edition)
+    return render(request, "panorama/edition_detail.html", {"edition": edition, "sections": sections})
 
 
 def edition_pdf_view(request, pk: int):
     edition = get_visible_or_404(Edition, request.user, pk=pk)
-    groups = selectors.edition_groups(edition=edition, user=request.user)
-    response = HttpResponse(edition_pdf(edition=edition, groups=groups), content_type="application/pdf")
+    sections = selectors.edition_sections(edition=edition)
+    response = HttpResponse(edition_pdf(edition=edition, sections=sections), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="panorama-{edition.debut:%Y-%m}-{edition.pk}.pdf"'
     return response
+
+
+COMPOSE_ACTIONS = ("ajouter", "retirer", "monter", "descendre")
+
+
+@equipe_required
+@require_http_methods(["GET", "POST"])
+def edition_compose(request, pk: int):
+    """Staff choose the edition's articles among the period's kept ones and order them (buttons, no drag)."""
+    edition = get_visible_or_404(Edition.objects.filter(statut=Edition.Statut.BROUILLON), request.user, pk=pk)
+    if request.method == "POST":
+        anchor = _compose_post(request, edition)
+        return redirect(f"{reverse('panorama:edition-compose', args=[edition.pk])}{anchor}")
+    context = {
+        "edition": edition,
+        "sections": selectors.edition_sections(edition=edition, levels=edition.article_levels()),
+        "candidates": selectors.edition_candidates_page(edition=edition, number=request.GET.get("page")),
+    }
+    return render(request, "panorama/edition_compose.html", context)
+
+
+def _compose_post(request, edition) -> str:
+    post, actor = request.POST, request.user
+    if post.get("selection") == "ajouter" or post.get("ajouter", "").isdigit():
+        ids = [
+            int(v) for v in (post.getlist("articles") if post.get("selection") else [post["ajouter"]]) if v.isdigit()
+        ]
+        added = services.edition_articles_add(actor=actor, edition=edition, article_ids=ids)
+        messages.success(request, ngettext("%(n)s article ajouté.", "%(n)s articles ajoutés.", added) % {"n": added})
+        return "#edition"
+    if post.get("retirer", "").isdigit():
+        services.edition_article_remove(actor=actor, edition=edition, article_id=int(post["retirer"]))
+        messages.success(request, _("Article retiré de l'édition."))
+        return "#edition"
+    for name, vers in (("monter", "haut"), ("descendre", "bas")):
+        if post.get(name, "").isdigit():
+            services.edition_article_move(actor=actor, edition=edition, article_id=int(post[name]), vers=vers)
+            return f"#choix-{post[name]}"
+        if post.get(f"{name}_rubrique"):
+            services.edition_section_move(actor=actor, edition=edition, slug=post[f"{name}_rubrique"], vers=vers)
+            return f"#rubrique-{post[f'{name}_rubrique']}"
+    return ""
+
+
+@equipe_required
+def edition_email_preview(request, pk: int):
+    """The e-mail the subscribers will receive: subject and text, and its HTML version."""
+    edition = get_visible_or_404(Edition, request.user, pk=pk)
+    email = render_email(
+        "panorama/edition", {"edition": edition, "sections": selectors.edition_sections(edition=edition)}
+    )
+    if request.GET.get("format") == "html":
+        response = HttpResponse(email.html)
+        # The e-mail's own inline styles, in a page of its own that runs nothing and loads nothing.
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+        response._csp_exempt = True
+        return response
+    return render(request, "panorama/edition_email.html", {"edition": edition, "email": email})
 
 
 @equipe_required
@@ -240,8 +299,10 @@ def _edition_form(request, edition):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Brouillon enregistré. Relisez-le avant de le publier."))
-            return redirect(edition.get_absolute_url())
+            messages.success(
+                request, _("Brouillon enregistré : choisissez et ordonnez ses articles, puis relisez l'aperçu.")
+            )
+            return redirect("panorama:edition-compose", pk=edition.pk)
     return render(request, "panorama/edition_form.html", {"form": form, "edition": edition})
 
 

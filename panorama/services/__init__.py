@@ -13,7 +13,16 @@ that ``from panorama import services; services.ingest_source(...)`` keeps workin
 """
 
 from .curation import article_review, article_suggest, article_summary_save, articles_sort
-from .editions import abonnement_set, edition_publish, edition_save, edition_send
+from .editions import (
+    abonnement_set,
+    edition_article_move,
+    edition_article_remove,
+    edition_articles_add,
+    edition_publish,
+    edition_save,
+    edition_section_move,
+    edition_send,
+)
 from .ingestion import IngestReport, ingest_entries, ingest_source
 from .sources import sources_import
 from .tagging import DEFAULT_RULES, Tags, article_tag, regle_apply, regle_save, regles_seed_defaults
@@ -28,8 +37,12 @@ __all__ = [
     "article_summary_save",
     "articles_sort",
     "article_tag",
+    "edition_article_move",
+    "edition_article_remove",
+    "edition_articles_add",
     "edition_publish",
     "edition_save",
+    "edition_section_move",
     "edition_send",
     "ingest_entries",
     "ingest_source",

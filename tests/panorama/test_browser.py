@@ -31,14 +31,13 @@ def test_staff_curate_and_publish_an_edition_that_a_lead_reads(live_server, page
     page.goto(live_server.url + "/panorama/tri/")
     page.get_by_role("heading", name="Articles à trier").wait_for()
     assert axe_violations(page) == []
-    page.get_by_role("link", name=f"Trier : {article.titre}").click()
-    page.get_by_role("heading", name=article.titre).wait_for()
-    assert axe_violations(page) == []
     page.get_by_label("Résumé de l'équipe").fill("La rue rouvre : trottoirs élargis, commerçants soulagés.")
-    page.get_by_role("button", name="Retenir").click()
-    page.get_by_text("Article retenu").wait_for()
+    page.get_by_role("button", name="Retenir", exact=True).click()
+    page.get_by_text("1 article retenu.").wait_for()
+    page.locator("form[data-curation][data-pending='0']").wait_for(state="attached")
     article.refresh_from_db()
     assert article.statut == ArticlePresse.Statut.RETENU
+    assert article.resume == "La rue rouvre : trottoirs élargis, commerçants soulagés."
 
     page.goto(live_server.url + "/panorama/editions/")
     assert axe_violations(page) == []
@@ -50,6 +49,10 @@ def test_staff_curate_and_publish_an_edition_that_a_lead_reads(live_server, page
     page.get_by_label("Introduction").fill("Ce mois-ci, **le commerce** de centre-ville.")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.get_by_role("heading", name="Composer « Panorama du mois »").wait_for()
+    assert page.get_by_role("heading", name="Blois").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Voir l'aperçu").click()
     page.get_by_role("heading", name="Panorama du mois").wait_for()
     assert page.get_by_role("heading", name="Blois").is_visible()
     assert axe_violations(page) == []
@@ -67,6 +70,11 @@ def test_staff_curate_and_publish_an_edition_that_a_lead_reads(live_server, page
     page.get_by_text("La rue rouvre : trottoirs élargis, commerçants soulagés.").wait_for()
     assert page.get_by_role("link", name="Télécharger l'édition en PDF").is_visible()
     assert axe_violations(page) == []
+    from pathlib import Path
+
+    shots = Path("/work/wt/screenshots/panorama")
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "edition-web.png"), full_page=True)
     page.goto(live_server.url + "/panorama/")
     page.get_by_role("link", name=article.titre).wait_for()
     assert axe_violations(page) == []

@@ -1,11 +1,13 @@
 """Editions: grouping by town then theme, publication, PDF, e-mail exactly once per person."""
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from panorama import selectors, services
 from panorama.models import AbonnementEdition, Edition
@@ -59,22 +61,72 @@ def draft(equipe, visibilite=Visibilite.PARTENAIRES):
     )
 
 
-def test_edition_groups_by_town_then_theme(equipe, octobre):
-    """Towns in alphabetical order, then articles naming no town; themes in taxonomy order inside."""
+def _titles(sections):
+    return [(section.titre, [a.titre for a in section.articles]) for section in sections]
+
+
+def test_a_new_draft_starts_with_the_period_kept_articles_each_once_by_town(equipe, octobre):
+    """A new draft holds the period's kept articles at its level, each once, under its first town."""
     edition = draft(equipe)
-    groups = selectors.edition_groups(edition=edition, levels=edition.article_levels())
-    assert [g.ville.nom if g.ville else None for g in groups] == ["Blois", "Dreux", None]
-    blois = groups[0]
-    assert [t.theme.slug if t.theme else None for t in blois.themes] == ["habitat", "commerce", None]
-    assert [a.titre for a in blois.themes[2].articles] == ["Dreux et Blois signent"]
-    assert [a.titre for a in groups[1].themes[1].articles] == ["Dreux et Blois signent"]
-    titles = {a.titre for g in groups for t in g.themes for a in t.articles}
-    assert "Note interne" not in titles  # above the edition's visibility
-    assert "Blois en novembre" not in titles  # outside the period
+    assert _titles(selectors.edition_sections(edition=edition)) == [
+        ("Blois", ["Blois : la rue du Commerce rouvre", "Blois : l'OPAH-RU", "Dreux et Blois signent"]),
+        ("Dreux", ["Dreux : logements rénovés"]),
+        ("Le réseau et les programmes", ["Action Cœur de Ville prolongé"]),
+    ]
+
+
+def test_grouped_by_theme_an_article_with_two_themes_appears_once(equipe, octobre):
+    """By theme, an article with two themes is listed once, under the first in the taxonomy."""
+    habitat, commerce = Theme.objects.get(slug="habitat"), Theme.objects.get(slug="commerce")
+    octobre["blois_commerce"].themes.add(habitat)
+    edition = draft(equipe)
+    edition.regroupement = Edition.Regroupement.THEME
+    sections = selectors.edition_sections(edition=edition)
+    titles = [a.titre for section in sections for a in section.articles]
+    assert len(titles) == len(set(titles)) == 5
+    assert _titles(sections)[0] == (
+        habitat.nom,
+        ["Blois : la rue du Commerce rouvre", "Blois : l'OPAH-RU", "Dreux : logements rénovés"],
+    )
+    assert commerce.nom not in [section.titre for section in sections]
+
+
+def test_staff_remove_add_and_reorder_articles_and_sections(equipe, octobre):
+    """Staff take an article out, put it back at the end, move one up and move a whole town up."""
+    edition = draft(equipe)
+    commerce, habitat = octobre["blois_commerce"], octobre["blois_habitat"]
+    services.edition_article_remove(actor=equipe, edition=edition, article_id=commerce.pk)
+    assert commerce not in selectors.edition_articles(edition=edition)
+    assert commerce in selectors.edition_candidates(edition=edition)
+    assert services.edition_articles_add(actor=equipe, edition=edition, article_ids=[commerce.pk, commerce.pk]) == 1
+    assert _titles(selectors.edition_sections(edition=edition))[0][1][-1] == commerce.titre
+    services.edition_article_move(actor=equipe, edition=edition, article_id=commerce.pk, vers="haut")
+    assert _titles(selectors.edition_sections(edition=edition))[0][1] == [
+        habitat.titre,
+        commerce.titre,
+        "Dreux et Blois signent",
+    ]
+    dreux = next(s for s in selectors.edition_sections(edition=edition) if s.titre == "Dreux")
+    services.edition_section_move(actor=equipe, edition=edition, slug=dreux.slug, vers="haut")
+    assert [s.titre for s in selectors.edition_sections(edition=edition)] == [
+        "Dreux",
+        "Blois",
+        "Le réseau et les programmes",
+    ]
+
+
+def test_only_kept_articles_of_the_period_at_the_edition_level_can_be_added(equipe, octobre):
+    """An article outside the period or above the edition's visibility is not added."""
+    edition = draft(equipe)
+    added = services.edition_articles_add(
+        actor=equipe, edition=edition, article_ids=[octobre["novembre"].pk, octobre["reseau"].pk]
+    )
+    assert added == 0
+    assert len(selectors.edition_articles(edition=edition)) == 5
 
 
 def test_publish_freezes_the_articles_of_the_period(equipe, octobre, villes, django_capture_on_commit_callbacks):
-    """A published edition keeps its articles even when later ones are kept for the same period."""
+    """A published edition keeps the articles staff chose, even when later ones are kept for the same period."""
     edition = draft(equipe)
     with django_capture_on_commit_callbacks(execute=True):
         services.edition_publish(actor=equipe, edition=edition)
@@ -82,7 +134,9 @@ def test_publish_freezes_the_articles_of_the_period(equipe, octobre, villes, dja
     assert edition.statut == Edition.Statut.PUBLIEE
     assert edition.articles.count() == 5
     ArticleFactory(titre="Arrivé après", publie_le=OCTOBRE, villes=[villes["blois"]])
-    assert len(selectors.edition_articles(edition=edition, levels=edition.article_levels())) == 5
+    assert len(selectors.edition_articles(edition=edition)) == 5
+    with pytest.raises(ValidationError):
+        services.edition_articles_add(actor=equipe, edition=edition, article_ids=[octobre["dreux"].pk])
 
 
 def test_nothing_to_publish_is_refused(equipe, villes):
@@ -111,8 +165,7 @@ def test_pdf_renders(equipe, octobre):
     from panorama.pdf import edition_document
 
     edition = draft(equipe)
-    groups = selectors.edition_groups(edition=edition, levels=edition.article_levels())
-    document = edition_document(edition=edition, groups=groups)
+    document = edition_document(edition=edition, sections=selectors.edition_sections(edition=edition))
     assert len(document.pages) >= 1
     content = document.write_pdf()
     assert content.startswith(b"%PDF")
@@ -170,3 +223,106 @@ def test_published_edition_cannot_be_edited(equipe):
             introduction="",
             visibilite="public",
         )
+
+
+def _in_order(text: str, expected: list[str]) -> bool:
+    """Every expected string appears once in ``text``, in that order."""
+    position = -1
+    for item in expected:
+        if text.count(item) != 1:
+            return False
+        found = text.index(item)
+        if found < position:
+            return False
+        position = found
+    return True
+
+
+def test_web_page_pdf_and_email_show_the_same_thing(client, equipe, octobre, django_capture_on_commit_callbacks):
+    """The published edition's page, its PDF and its e-mail list the same sections and articles in the same order."""
+    import html
+    import subprocess
+
+    subscriber = PartenaireFactory()
+    AbonnementEdition.objects.create(membre=subscriber, actif=True)
+    edition = draft(equipe)
+    dreux = next(s for s in selectors.edition_sections(edition=edition) if s.titre == "Dreux")
+    services.edition_section_move(actor=equipe, edition=edition, slug=dreux.slug, vers="haut")
+    services.edition_article_move(actor=equipe, edition=edition, article_id=octobre["deux_villes"].pk, vers="haut")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edition_publish(actor=equipe, edition=edition)
+    expected = []
+    for section in selectors.edition_sections(edition=edition):
+        expected += [f"== {section.titre} ==", *[a.titre for a in section.articles]]
+    assert expected[:2] == ["== Dreux ==", "Dreux : logements rénovés"]
+
+    client.force_login(subscriber)
+    page = html.unescape(client.get(edition.get_absolute_url()).content.decode())
+    page = re.sub(r'<h2 id="rubrique-[^"]*">([^<]*)</h2>', r"== \1 ==", page)
+    pdf = client.get(reverse("panorama:edition-pdf", args=[edition.pk])).content
+    pdf_text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    pdf_text = " ".join(pdf_text.split())
+    headings = [item[3:-3] for item in expected if item.startswith("== ")]
+    for heading in headings:
+        pdf_text = pdf_text.replace(f" {heading} ", f" == {heading} == ", 1)
+    email = Courriel.objects.get(objet_envoi="panorama.edition", destinataire=subscriber.email)
+
+    assert _in_order(page, expected)
+    assert _in_order(pdf_text, expected)
+    assert _in_order(email.texte, expected)
+    assert _in_order(re.sub(r"<h2[^>]*>([^<]*)</h2>", r"== \1 ==", html.unescape(email.html)), expected)
+
+
+def test_compose_page_moves_articles_with_buttons_and_adds_a_selection(client, equipe, octobre):
+    """The compose page's up/down buttons and « Ajouter la sélection » are plain forms that work without JavaScript."""
+    edition = draft(equipe)
+    services.edition_article_remove(actor=equipe, edition=edition, article_id=octobre["dreux"].pk)
+    client.force_login(equipe)
+    url = reverse("panorama:edition-compose", args=[edition.pk])
+    content = client.get(url).content.decode()
+    assert "↑ Monter" in content
+    assert "Dreux : logements rénovés" in content  # offered among the period's kept articles
+    response = client.post(url, {"descendre": octobre["blois_commerce"].pk})
+    assert response["Location"] == f"{url}#choix-{octobre['blois_commerce'].pk}"
+    blois = selectors.edition_sections(edition=edition)[0]
+    assert [a.titre for a in blois.articles][:2] == ["Blois : l'OPAH-RU", "Blois : la rue du Commerce rouvre"]
+    client.post(url, {"selection": "ajouter", "articles": [octobre["dreux"].pk]})
+    assert octobre["dreux"] in selectors.edition_articles(edition=edition)
+    assert "1 article ajouté." in client.get(url).content.decode()
+
+
+def test_compose_page_is_for_staff_and_drafts_only(client, chef, equipe, octobre, django_capture_on_commit_callbacks):
+    """A lead cannot compose (not found); a published edition is no longer composed."""
+    edition = draft(equipe)
+    url = reverse("panorama:edition-compose", args=[edition.pk])
+    client.force_login(chef)
+    assert client.get(url).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edition_publish(actor=equipe, edition=edition)
+    client.force_login(equipe)
+    assert client.get(url).status_code == 404
+
+
+def test_email_preview_shows_the_text_and_the_html(client, equipe, octobre):
+    """Staff preview the e-mail: its subject and text, and its HTML version on a page that runs nothing."""
+    edition = draft(equipe)
+    client.force_login(equipe)
+    content = client.get(reverse("panorama:edition-email", args=[edition.pk])).content.decode()
+    assert "Panorama de presse : Panorama d&#x27;octobre" in content
+    assert "== Blois ==" in content
+    response = client.get(reverse("panorama:edition-email", args=[edition.pk]), {"format": "html"})
+    assert "Blois : la rue du Commerce rouvre" in response.content.decode()
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_edition_page_query_count_is_constant(client, equipe, villes, django_assert_num_queries, n):
+    """The edition page runs the same queries for 1 and 12 articles."""
+    for i in range(n):
+        ArticleFactory(titre=f"Blois : sujet {i}", publie_le=OCTOBRE, villes=[villes["blois"]])
+    edition = draft(equipe)
+    client.force_login(equipe)
+    # session, user, edition, articles, villes, themes, parutions+sources
+    with django_assert_num_queries(7):
+        response = client.get(edition.get_absolute_url())
+    assert f"Blois : sujet {n - 1}" in response.content.decode()
