@@ -28,3 +28,11 @@ class PanoramaConfig(AppConfig):
                 noun=lambda n: ngettext("%(n)d article", "%(n)d articles", n) % {"n": n},
             )
         )
+        register_town_content(
+            TownContent(
+                key="presse-a-trier",
+                content=lambda user: ArticlePresse.objects.visible_to(user).queue(),
+                path="villes",
+                noun=lambda n: ngettext("%(n)d article à trier", "%(n)d articles à trier", n) % {"n": n},
+            )
+        )

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
 from reseau_acv.core.visibility import Visibilite
+from villes.fields import VilleField, VillesField
 from villes.models import Programme, Ville
 
 from .models import ArticlePresse, Edition, Source
@@ -26,12 +27,7 @@ class ArticleReviewForm(forms.Form):
             "Vos propres mots, en quelques lignes. Ne recopiez jamais le texte de l'article (droit de la presse)."
         ),
     )
-    villes = forms.ModelMultipleChoiceField(
-        label=_("Villes"),
-        queryset=Ville.objects.filter(ville_appui=False).order_by("nom"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+    villes = VillesField(label=_("Villes"), required=False, queryset=Ville.objects.filter(ville_appui=False))
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"), queryset=Theme.objects.order_by("ordre"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -43,7 +39,7 @@ class ArticleReviewForm(forms.Form):
             data,
             initial={
                 "resume": article.resume,
-                "villes": [v.pk for v in article.villes.all()],
+                "villes": list(article.villes.all()),
                 "themes": [t.pk for t in article.themes.all()],
                 "visibilite": article.visibilite,
             },
@@ -102,24 +98,25 @@ class AbonnementForm(forms.Form):
 
 
 class CurationFilterForm(forms.Form):
-    """The curation queue's filters: towns and sources that have articles waiting (50 at most), themes."""
+    """The curation queue's filters: a town with the town picker (towns with articles waiting), a theme, a source."""
 
-    ville = forms.ChoiceField(label=_("Ville"), required=False)
+    ville = VilleField(label=_("Ville"), required=False, contenu="presse-a-trier")
     theme = forms.ChoiceField(label=_("Thème"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
 
     def __init__(self, data=None, *, choices: dict):
         super().__init__(data)
         self._objects = {
-            "ville": {v.slug: v for v in choices["villes"]},
             "theme": {t.slug: t for t in choices["themes"]},
             "source": {str(s.pk): s for s in choices["sources"]},
         }
-        empty = {"ville": _("Toutes les villes"), "theme": _("Tous les thèmes"), "source": _("Toutes les sources")}
+        empty = {"theme": _("Tous les thèmes"), "source": _("Toutes les sources")}
         for name, objects in self._objects.items():
             self.fields[name].choices = [("", empty[name]), *[(key, str(obj)) for key, obj in objects.items()]]
-        self.fields["ville"].help_text = _("Les villes qui ont des articles à trier (les 50 qui en ont le plus).")
+        self.fields["source"].help_text = _("Les sources qui ont des articles à trier (les 50 qui en ont le plus).")
 
     def clean(self):
         data = super().clean()
-        return {name: self._objects[name].get(data.get(name) or "") for name in self._objects}
+        return {"ville": data.get("ville")} | {
+            name: self._objects[name].get(data.get(name) or "") for name in self._objects
+        }

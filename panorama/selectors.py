@@ -105,18 +105,12 @@ class CurationPaginator(Paginator):
         return self._get_page(list(rows.order_by("publie_le", "pk")), number, self)
 
 
-CURATION_CHOICES = 50  # at most this many towns or sources in the curation filters (no 1,850-option select)
+CURATION_CHOICES = 50  # at most this many sources in the curation filter
 
 
 def curation_filter_choices() -> dict:
-    """The towns and sources with articles waiting (the 50 with the most), and every theme, for the filters."""
+    """The sources with articles waiting (the 50 with the most) and every theme, for the filters (towns: the picker)."""
     waiting = ArticlePresse.objects.queue()
-    villes = list(
-        Ville.objects.filter(articles_presse__in=waiting)
-        .annotate(n=Count("articles_presse"))
-        .order_by("-n", "nom")
-        .only("pk", "nom", "slug")[:CURATION_CHOICES]
-    )
     sources = list(
         Source.objects.filter(parutions__article__in=waiting)
         .annotate(n=Count("parutions"))
@@ -124,7 +118,6 @@ def curation_filter_choices() -> dict:
         .only("pk", "nom")[:CURATION_CHOICES]
     )
     return {
-        "villes": sorted(villes, key=lambda v: v.nom),
         "sources": sorted(sources, key=lambda s: s.nom),
         "themes": list(Theme.objects.order_by("ordre").only("pk", "nom", "slug")),
     }

@@ -1,5 +1,7 @@
 """Curation: keep or discard with corrected tags and a summary, suggestions, keyword rules."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -21,7 +23,7 @@ def test_staff_keep_an_article_with_corrected_tags_and_summary(client, equipe, v
         reverse("panorama:article-review", args=[article.pk]),
         {
             f"{prefix}-resume": "Notre résumé.",
-            f"{prefix}-villes": [villes["blois"].pk],
+            f"{prefix}-villes": [villes["blois"].code_insee],
             f"{prefix}-themes": [habitat.pk],
             f"{prefix}-visibilite": "public",
             "decision": "retenir",
@@ -278,8 +280,8 @@ def test_an_article_sorted_meanwhile_is_not_sorted_again(client, equipe, villes)
     assert article.statut == ArticlePresse.Statut.RETENU
 
 
-def test_curation_filters_by_town_theme_and_source_with_few_options(client, equipe, villes):
-    """The filters offer only towns and sources with articles waiting (never more than 50), and narrow the list."""
+def test_curation_filters_by_town_theme_and_source(client, equipe, villes):
+    """The town (with the town picker), theme and source filters narrow the list."""
     habitat = Theme.objects.get(slug="habitat")
     ArticleFactory(
         titre="Blois : habitat", statut=ArticlePresse.Statut.A_TRIER, villes=[villes["blois"]], themes=[habitat]
@@ -287,10 +289,7 @@ def test_curation_filters_by_town_theme_and_source_with_few_options(client, equi
     ArticleFactory(titre="Dreux : commerces", statut=ArticlePresse.Statut.A_TRIER, villes=[villes["dreux"]])
     ArticleFactory(titre="Vendôme : déjà retenu", statut=ArticlePresse.Statut.RETENU, villes=[villes["vendome"]])
     client.force_login(equipe)
-    response = client.get(reverse("panorama:article-queue"))
-    towns = [label for value, label in response.context["form"].fields["ville"].choices if value]
-    assert towns == ["Blois", "Dreux"]
-    content = client.get(reverse("panorama:article-queue"), {"ville": "dreux"}).content.decode()
+    content = client.get(reverse("panorama:article-queue"), {"ville": villes["dreux"].code_insee}).content.decode()
     assert "Dreux : commerces" in content
     assert "Blois : habitat" not in content
     content = client.get(reverse("panorama:article-queue"), {"theme": "habitat"}).content.decode()
@@ -298,16 +297,27 @@ def test_curation_filters_by_town_theme_and_source_with_few_options(client, equi
     assert "Dreux : commerces" not in content
 
 
-def test_curation_town_filter_never_offers_more_than_50_towns(client, equipe):
-    """With 60 towns waiting, the town filter offers the 50 with the most articles."""
+def test_curation_filters_never_list_more_than_50_options(client, equipe):
+    """Towns go through the town picker (no list of towns); the source list keeps the 50 with most articles waiting."""
     from tests.factories.villes import VilleFactory
 
     for i in range(60):
         ville = VilleFactory(nom=f"Commune {i:02d}", slug=f"commune-{i:02d}")
-        ArticleFactory(titre=f"Commune {i:02d} : sujet", statut=ArticlePresse.Statut.A_TRIER, villes=[ville])
+        source = SourceFactory(nom=f"Journal {i:02d}")
+        ArticleFactory(
+            titre=f"Commune {i:02d} : sujet",
+            statut=ArticlePresse.Statut.A_TRIER,
+            villes=[ville],
+            parution__source=source,
+        )
     client.force_login(equipe)
-    choices = client.get(reverse("panorama:article-queue")).context["form"].fields["ville"].choices
-    assert len(choices) == 51  # « Toutes les villes » and 50 towns
+    response = client.get(reverse("panorama:article-queue"))
+    content = response.content.decode()
+    assert (
+        max(len(re.findall(r"<option", select)) for select in re.findall(r"<select.*?</select>", content, re.S)) <= 51
+    )
+    assert "Commune 00" not in re.sub(r"<li class=\"curation-item.*?</li>", "", content, flags=re.S)
+    assert len(response.context["form"].fields["source"].choices) == 51  # « Toutes les sources » and 50
 
 
 @pytest.mark.parametrize("n", [1, 30])
@@ -315,8 +325,8 @@ def test_curation_page_query_count_is_constant(client, equipe, villes, django_as
     """The curation page runs the same queries for 1 and for 30 waiting articles."""
     _queue(n, villes)
     client.force_login(equipe)
-    # session, user, filter towns, sources, themes, count, ids, articles, villes, themes, parutions+sources
-    with django_assert_num_queries(11):
+    # session, user, filter sources, themes, count, ids, articles, villes, themes, parutions+sources
+    with django_assert_num_queries(10):
         response = client.get(reverse("panorama:article-queue"))
     assert len(response.context["articles"]) == n
 
