@@ -102,30 +102,46 @@ def compile_motif(motif: str) -> re.Pattern:
 
 
 class KeywordMatcher:
-    """The rules a text matches. Each rule is tried only when a word of the text begins like its
-    first word (an index on three letters), so a hundred rules cost little more than ten."""
+    """The rules a text matches, without trying every rule on every text.
+
+    A one-word rule is a look-up in the text's words (« habitat »), or a prefix test on the words
+    that begin with the same three letters (« commerç* »); a rule of several words is a regular
+    expression, tried only when a word of the text begins like its first word.
+    """
 
     def __init__(self, rules: Iterable[Rule]):
         self.rules = [(rule, compile_motif(rule.motif)) for rule in rules if normalise(rule.motif)]
-        self._by_prefix: dict[str, list[int]] = {}
+        self._exact: dict[str, list[int]] = {}  # one word → rules
+        self._prefix: dict[str, list[tuple[str, int]]] = {}  # three letters → (word start, rule)
+        self._phrases: dict[str, list[int]] = {}  # three letters of the first word → rules of several words
         self._always: list[int] = []
         for index, (rule, _pattern) in enumerate(self.rules):
-            first = normalise(rule.motif.split()[0].rstrip("*")).split()[0]
-            if len(first) < 3 and rule.motif.split()[0].endswith("*"):
-                self._always.append(index)  # « 5G* »: too short to index
+            parts = rule.motif.split()
+            words = normalise(rule.motif.replace("*", " ")).split()
+            star = parts[-1].endswith("*")
+            if len(words) == 1 and not star:
+                self._exact.setdefault(words[0], []).append(index)
+            elif len(words) == 1 and len(words[0]) >= 3:
+                self._prefix.setdefault(words[0][:3], []).append((words[0], index))
+            elif len(words[0]) >= 3:
+                self._phrases.setdefault(words[0][:3], []).append(index)
             else:
-                self._by_prefix.setdefault(first[:3], []).append(index)
+                self._always.append(index)  # « 5G* » and other very short phrases: always tried
 
     def find(self, text: str) -> list[Rule]:
         normalised = normalise(text)
-        candidates = set(self._always)
-        for word in set(normalised.split()):
-            candidates.update(self._by_prefix.get(word[:3], ()))
-        return [
-            rule
-            for index, (rule, pattern) in enumerate(self.rules)
-            if index in candidates and pattern.search(normalised)
-        ]
+        words = set(normalised.split())
+        hits: set[int] = set()
+        tried: set[int] = set(self._always)
+        for word in words:
+            hits.update(self._exact.get(word, ()))
+            start = word[:3]
+            for prefix, index in self._prefix.get(start, ()):
+                if word.startswith(prefix):
+                    hits.add(index)
+            tried.update(self._phrases.get(start, ()))
+        hits.update(index for index in tried if self.rules[index][1].search(normalised))
+        return [self.rules[index][0] for index in sorted(hits)]
 
 
 def keyword_matcher() -> KeywordMatcher:

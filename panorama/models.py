@@ -326,8 +326,14 @@ class ExceptionEtiquetage(TimeStampedModel):
         verbose_name = _("exception d'étiquetage")
         verbose_name_plural = _("exceptions d'étiquetage")
         constraints = [
+            # Two partial constraints rather than NULLS NOT DISTINCT, which SQLite lacks.
             models.UniqueConstraint(
-                fields=["ville", "contexte", "source"], nulls_distinct=False, name="exception_etiquetage_unique"
+                fields=["ville", "contexte"], condition=Q(source__isnull=True), name="exception_etiquetage_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["ville", "contexte", "source"],
+                condition=Q(source__isnull=False),
+                name="exception_etiquetage_par_source",
             ),
             models.CheckConstraint(
                 condition=~Q(contexte="") | Q(source__isnull=False), name="exception_sans_contexte_par_source"

@@ -102,9 +102,9 @@ class _Ingestion:
 
     def run(self, report: IngestReport) -> None:
         """Tag and group in memory, then write the whole feed in a few bulk queries, in one transaction."""
-        new_articles: list[ArticlePresse] = []
+        new_articles: list[_NewStory] = []
         merges: dict[int, list[Tags]] = {}
-        pending: list[tuple[object, Tags, Parution]] = []  # (story key, tags, appearance)
+        pending: list[tuple[object, Tags, _Appearance]] = []  # (story key, tags, appearance)
         for entry, url, canon, titre, publie_le in self.rows:
             report.entries += 1
             guid = str(entry.get("id") or "")[:500]
@@ -128,7 +128,7 @@ class _Ingestion:
             if key is None:
                 key = ("new", len(new_articles))
                 new_articles.append(
-                    ArticlePresse(
+                    _NewStory(
                         titre=titre,
                         empreinte=fingerprint,
                         publie_le=publie_le,
@@ -144,8 +144,8 @@ class _Ingestion:
                 else:
                     merges.setdefault(key, []).append(tags)
                 report.merged += 1
-            parution = Parution(
-                source=self.source,
+            parution = _Appearance(
+                source_id=self.source.pk,
                 url=url[:1000],
                 url_canonique=canon,
                 guid=guid,
@@ -183,6 +183,30 @@ class _Ingestion:
 # Elsewhere, bulk_create.
 
 
+@dataclass(slots=True)
+class _NewStory:
+    titre: str
+    empreinte: str
+    publie_le: datetime
+    statut: str
+    motifs: list
+    resume: str = ""
+    visibilite: str = ArticlePresse._meta.get_field("visibilite").default
+    pk: int | None = None
+
+
+@dataclass(slots=True)
+class _Appearance:
+    source_id: int
+    url: str
+    url_canonique: str
+    guid: str
+    titre: str
+    publie_le: datetime
+    resume_flux: str
+    article_id: int | None = None
+
+
 def _copy(model, columns: list[str], rows: list[tuple]) -> None:
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
@@ -191,12 +215,17 @@ def _copy(model, columns: list[str], rows: list[tuple]) -> None:
             copy.write_row(row)
 
 
-def _insert_articles(articles: list[ArticlePresse]) -> None:
+def _insert_articles(articles: list[_NewStory]) -> None:
     """Insert new stories and set their ids."""
     if not articles:
         return
     if connection.vendor != "postgresql":
-        ArticlePresse.objects.bulk_create(articles)
+        fields = ("titre", "empreinte", "publie_le", "statut", "motifs", "resume", "visibilite")
+        created = ArticlePresse.objects.bulk_create(
+            [ArticlePresse(**{name: getattr(a, name) for name in fields}) for a in articles]
+        )
+        for story, article in zip(articles, created, strict=True):
+            story.pk = article.pk
         return
     table = ArticlePresse._meta.db_table
     with connection.cursor() as cursor:
@@ -206,8 +235,7 @@ def _insert_articles(articles: list[ArticlePresse]) -> None:
         ids = [row[0] for row in cursor.fetchall()]
     now = timezone.now()
     for article, pk in zip(articles, ids, strict=True):
-        article.pk, article.cree_le, article.modifie_le = pk, now, now
-        article._state.adding = False
+        article.pk = pk
     columns = [
         "id",
         "cree_le",
@@ -230,9 +258,10 @@ def _insert_articles(articles: list[ArticlePresse]) -> None:
     )
 
 
-def _insert_appearances(parutions: list[Parution]) -> None:
+def _insert_appearances(parutions: list[_Appearance]) -> None:
     if connection.vendor != "postgresql":
-        Parution.objects.bulk_create(parutions)
+        fields = ("source_id", "url", "url_canonique", "guid", "titre", "publie_le", "resume_flux", "article_id")
+        Parution.objects.bulk_create([Parution(**{name: getattr(p, name) for name in fields}) for p in parutions])
         return
     now = timezone.now()
     columns = ["cree_le", "modifie_le", "article_id", "source_id", "url", "url_canonique", "guid", "titre"]
@@ -260,7 +289,7 @@ def _insert_links(through, column: str, pairs: list[tuple[int, int]], *, new: se
         )
 
 
-def _merge_into(article: ArticlePresse, tags: Tags) -> None:
+def _merge_into(article: ArticlePresse | _NewStory, tags: Tags) -> None:
     """A second title's appearance of a story: its matches join the story's."""
     if article.statut == ArticlePresse.Statut.HORS_PERIMETRE and tags.matches:
         article.statut = ArticlePresse.Statut.A_TRIER
