@@ -70,6 +70,8 @@ def articles_sort(*, actor: User, ids: list[int], keep: bool, resumes: dict[int,
                 article.resume = resumes[article.pk].strip()
             article.trie_par, article.trie_le, article.modifie_le = actor, now, now
         ArticlePresse.objects.bulk_update(waiting, ["statut", "resume", "trie_par", "trie_le", "modifie_le"])
+        if resumes:
+            search_refresh(sorted(pk for pk in resumes if pk in {article.pk for article in waiting}))
     return len(waiting)
 
 
@@ -80,6 +82,7 @@ def article_summary_save(*, actor: User, article: ArticlePresse, resume: str) ->
         article = ArticlePresse.objects.select_for_update().get(pk=article.pk)
         article.resume = resume.strip()
         article.save(update_fields=["resume", "modifie_le"])
+        search_refresh([article.pk])  # the team's summary is searched
     return article
 
 

@@ -339,3 +339,14 @@ def test_curation_is_for_staff_only(client, chef):
     assert client.post(reverse("panorama:article-queue"), {"retenir": article.pk}).status_code == 404
     article.refresh_from_db()
     assert article.statut == ArticlePresse.Statut.A_TRIER
+
+
+def test_a_summary_written_on_the_curation_page_is_searchable(client, equipe, villes):
+    """The team's summary, saved with « Retenir » from the curation page, is found by the panorama's search."""
+    from panorama import selectors
+
+    (article,) = _queue(1, villes)
+    client.force_login(equipe)
+    client.post(reverse("panorama:article-queue"), {"retenir": article.pk, f"resume-{article.pk}": "Une ludothèque."})
+    found = selectors.articles_search(queryset=ArticlePresse.objects.kept(), text="ludothèque")
+    assert list(found.queryset) == [article]
