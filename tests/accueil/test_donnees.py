@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import timedelta
 
@@ -166,6 +167,16 @@ def test_staff_export_and_delete_on_request_and_it_is_journalled(client, equipe,
         ("suppression", member.pk, equipe.pk, "Courriel du 3 mars 2026"),
     ]
     assert "Courriel du 3 mars 2026" in client.get("/animation/donnees/").content.decode()
+
+
+def test_the_two_staff_forms_on_a_member_are_told_apart(client, equipe):
+    """Export and deletion each sit in their own group, and their request fields have distinct labels."""
+    member = ChefDeProjetFactory()
+    client.force_login(equipe)
+    page = client.get("/animation/donnees/", {"email": member.email}).content.decode()
+    assert re.findall(r"<legend>(.*?)</legend>", page) == ["Exporter ses données", "Supprimer son compte"]
+    labels = re.findall(r'<label for="motif-[a-z]+">(.*?)</label>', page)
+    assert len(set(labels)) == len(labels) == 2
 
 
 @pytest.mark.parametrize("role", ["anonyme", "partenaire", "chef_de_projet"])
