@@ -87,6 +87,8 @@ def member_data(*, member: User) -> tuple[dict, list]:
         "organisation": member.organisation.nom if member.organisation_id else "",
         "fonction": member.fonction,
         "telephone": member.telephone,
+        "themes_d_expertise": [theme.nom for theme in member.themes_expertise.all()],
+        "expertise": member.expertise,
         "apparait_dans_l_annuaire": member.consentement_annuaire,
         "inscrit_le": member.date_joined,
         "derniere_connexion": member.last_login,

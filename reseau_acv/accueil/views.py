@@ -15,11 +15,12 @@ from reseau_acv.comptes.models import User
 from reseau_acv.core import services as core_services
 from reseau_acv.core.csv_export import csv_response
 from reseau_acv.core.models import EntreeThesaurus, Theme
+from reseau_acv.core.pagination import paginate
 from reseau_acv.core.permissions import equipe_required
 from reseau_acv.core.recherche import thesaurus
 from villes.models import Programme, Ville
 
-from . import donnees, services, stats
+from . import donnees, membres, services, stats
 from .dashboard import dashboard_panels
 from .forms import AccountDeleteForm, DataRequestForm, DataRequestLookupForm, PreferencesForm, ThesaurusForm
 from .models import SECTION_FIELDS, JournalDonnees
@@ -39,6 +40,24 @@ def home(request):
 @login_required
 def dashboard(request):
     return render(request, "accueil/dashboard.html", {"panels": dashboard_panels(request.user)})
+
+
+MEMBER_ITEMS_PER_PAGE = 20
+
+
+@login_required
+def member_detail(request, pk: int):
+    """A member's page: who they are, their towns and expertise, what they shared that I may see."""
+    member = membres.member_visible_or_404(viewer=request.user, pk=pk)
+    context = {"membre": member, "kinds": membres.KINDS}
+    voir = request.GET.get("voir")
+    if voir:
+        kind, rows = membres.member_kind_rows(viewer=request.user, member=member, key=voir)
+        page, querystring = paginate(request, rows, per_page=MEMBER_ITEMS_PER_PAGE)
+        context.update(kind=kind, page=page, items=page.object_list, querystring=querystring)
+    else:
+        context["sections"] = membres.member_sections(viewer=request.user, member=member)
+    return render(request, "accueil/user_detail.html", context)
 
 
 def _filtres(params) -> Filtres:

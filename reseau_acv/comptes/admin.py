@@ -11,6 +11,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("email", "first_name", "last_name", "role", "organisation", "is_active")
     list_filter = ("role", "is_active", "is_staff", "consentement_annuaire")
     search_fields = ("email", "first_name", "last_name")
+    filter_horizontal = ("themes_expertise", "groups", "user_permissions")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
@@ -24,6 +25,8 @@ class UserAdmin(BaseUserAdmin):
                     "fonction",
                     "telephone",
                     "photo",
+                    "themes_expertise",
+                    "expertise",
                     "consentement_annuaire",
                 )
             },
@@ -39,6 +42,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("nom", "sigle", "type", "siren")
     list_filter = ("type",)
     search_fields = ("nom", "sigle", "siren")
+    filter_horizontal = ("themes",)
 
 
 @admin.register(Invitation)

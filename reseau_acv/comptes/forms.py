@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.images import image_check_pixels
+from reseau_acv.core.models import Theme
 
 from .models import User
 
@@ -58,10 +59,26 @@ class ProfileForm(forms.ModelForm):
         help_text=_("JPEG, PNG ou WebP ; elle sera recadrée en carré."),
     )
     remove_photo = forms.BooleanField(label=_("Retirer ma photo"), required=False)
+    themes_expertise = forms.ModelMultipleChoiceField(
+        label=_("Mes thèmes d'expertise"),
+        queryset=Theme.objects.order_by("ordre", "nom"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Les thèmes sur lesquels vous pouvez aider : ils figurent sur votre page de membre."),
+    )
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "organisation", "fonction", "telephone", "consentement_annuaire"]
+        fields = [
+            "first_name",
+            "last_name",
+            "organisation",
+            "fonction",
+            "telephone",
+            "themes_expertise",
+            "expertise",
+            "consentement_annuaire",
+        ]
         widgets = {"telephone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
 
     def clean_photo_upload(self):

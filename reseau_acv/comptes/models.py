@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reseau_acv.core.models import TimeStampedModel
+from reseau_acv.core.models import Theme, TimeStampedModel
 from reseau_acv.core.visibility import ORDER, Visibilite
 
 
@@ -44,6 +44,13 @@ class Organisation(TimeStampedModel):
     site_web = models.URLField(_("site web"), blank=True)
     siren = models.CharField(
         _("SIREN"), max_length=9, blank=True, help_text=_("Pour une collectivité ou une intercommunalité.")
+    )
+    themes = models.ManyToManyField(
+        Theme,
+        verbose_name=_("thèmes couverts"),
+        blank=True,
+        related_name="organisations",
+        help_text=_("Les thèmes sur lesquels l'organisation intervient (un financeur de l'habitat, du commerce…)."),
     )
 
     class Meta:
@@ -115,6 +122,19 @@ class User(AbstractUser):
     fonction = models.CharField(_("fonction"), max_length=150, blank=True)
     telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
     photo = models.ImageField(_("photo"), upload_to="photos/", blank=True)
+    themes_expertise = models.ManyToManyField(
+        Theme,
+        verbose_name=_("thèmes d'expertise"),
+        blank=True,
+        related_name="experts",
+        help_text=_("Les thèmes sur lesquels vous pouvez aider d'autres membres : ils figurent sur votre page."),
+    )
+    expertise = models.CharField(
+        _("en quelques mots"),
+        max_length=300,
+        blank=True,
+        help_text=_("Ce que vous savez faire ou avez déjà mené : « OPAH-RU, foncier commercial, concertation »."),
+    )
     consentement_annuaire = models.BooleanField(
         _("apparaître dans l'annuaire des membres"),
         default=False,

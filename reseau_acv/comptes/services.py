@@ -327,11 +327,13 @@ def profile_update(*, actor: User, user: User, data: dict, photo=None, remove_ph
     """Update a member's profile; a member edits their own, staff edit anyone's."""
     if actor.pk != user.pk and not is_equipe(actor):
         raise PermissionDenied
-    fields = ["first_name", "last_name", "fonction", "telephone", "consentement_annuaire", "organisation"]
+    fields = ["first_name", "last_name", "fonction", "telephone", "consentement_annuaire", "organisation", "expertise"]
     with transaction.atomic():
         for field in fields:
             if field in data:
                 setattr(user, field, data[field])
+        if "themes_expertise" in data:
+            user.themes_expertise.set(data["themes_expertise"])
         if photo is not None:
             content = photo_normalise(photo)
             if user.photo:

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from reseau_acv.core.permissions import is_equipe
+
 from . import services
 from .forms import InvitationAcceptForm, ProfileForm
 from .models import User
@@ -63,8 +65,8 @@ def profile_edit(request):
 
 @login_required
 def photo(request, pk: int):
-    """A member's photo, for signed-in members only: the directory's people, or oneself."""
-    queryset = User.objects.in_directory() if pk != request.user.pk else User.objects.all()
+    """A member's photo, for signed-in members only: the directory's people, or oneself (staff: anyone)."""
+    queryset = User.objects.all() if pk == request.user.pk or is_equipe(request.user) else User.objects.in_directory()
     member = get_object_or_404(queryset, pk=pk)
     if not member.photo:
         raise Http404
