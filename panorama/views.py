@@ -156,6 +156,9 @@ def article_review(request, pk: int):
     return render(request, "panorama/article_review.html", {"article": article, "form": form})
 
 
+RULES_PER_PAGE = 100
+
+
 @equipe_required
 @require_http_methods(["GET", "POST"])
 def regle_list(request):
@@ -174,8 +177,10 @@ def regle_list(request):
         else:
             count, sample = selectors.regle_preview(motif=data["motif"])
             preview = {"count": count, "articles": sample}
-    regles = RegleMotCle.objects.select_related("theme", "programme").order_by("motif")
-    return render(request, "panorama/regle_list.html", {"form": form, "preview": preview, "regles": regles})
+    regles = RegleMotCle.objects.select_related("theme", "programme").order_by("motif", "pk")
+    page, querystring = paginate(request, regles, per_page=RULES_PER_PAGE)
+    context = {"form": form, "preview": preview, "regles": page.object_list, "page": page, "querystring": querystring}
+    return render(request, "panorama/regle_list.html", context)
 
 
 @equipe_required
@@ -189,9 +194,15 @@ def regle_apply(request, pk: int):
     return redirect("panorama:regle-list")
 
 
+SOURCES_PER_PAGE = 50
+
+
 @equipe_required
 def source_list(request):
-    return render(request, "panorama/source_list.html", {"sources": list(selectors.sources_health())})
+    """The sources' health, failing ones first, a page at a time."""
+    page, querystring = paginate(request, selectors.sources_health(), per_page=SOURCES_PER_PAGE)
+    context = {"sources": page.object_list, "page": page, "querystring": querystring}
+    return render(request, "panorama/source_list.html", context)
 
 
 EDITIONS_PER_PAGE = 20

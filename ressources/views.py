@@ -118,6 +118,7 @@ def ressource_detail(request, slug: str):
         "can_edit": permissions.can_edit(user, ressource),
         "can_comment": permissions.can_comment(user, ressource),
         "can_moderate": may_moderate(user),
+        "raisons": RAISONS_RENVOI,
         "kind": "ressource",
     }
     return render(request, "ressources/ressource_detail.html", context)
@@ -251,6 +252,7 @@ def retour_detail(request, slug: str):
         "can_edit": permissions.can_edit(user, retour),
         "can_comment": permissions.can_comment(user, retour),
         "can_moderate": may_moderate(user),
+        "raisons": RAISONS_RENVOI,
         "kind": "retour",
     }
     return render(request, "ressources/retourexperience_detail.html", context)
@@ -327,6 +329,7 @@ def question_detail(request, slug: str):
         "can_comment": permissions.can_comment(user, question),
         "can_accept": permissions.can_accept_answer(user, question),
         "can_moderate": may_moderate(user),
+        "raisons": RAISONS_RENVOI,
         "kind": "question",
     }
     return render(request, "ressources/question_detail.html", context)

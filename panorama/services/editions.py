@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reseau_acv.comptes.models import User
-from reseau_acv.core.outbox import outbox_record, render_email
+from reseau_acv.core.outbox import Outgoing, outbox_record_many, render_email
 from reseau_acv.core.permissions import is_member
 from reseau_acv.core.visibility import Visibilite
 
@@ -164,11 +164,9 @@ def edition_send(*, edition_id: int) -> int:
     email = render_email(
         "panorama/edition", {"edition": edition, "sections": selectors.edition_sections(edition=edition)}
     )
-    created = 0
-    with transaction.atomic():
-        for user in selectors.edition_recipients(edition=edition):
-            _message, new = outbox_record(purpose="panorama.edition", obj=edition.pk, to=user.email, email=email)
-            created += new
+    recipients = selectors.edition_recipients(edition=edition).values_list("email", flat=True)
+    messages = [Outgoing(purpose="panorama.edition", obj=edition.pk, to=address, email=email) for address in recipients]
+    _recorded, created = outbox_record_many(messages)  # constant queries, however many subscribers
     return created
 
 

@@ -210,6 +210,33 @@ def test_reseau_edition_goes_only_to_those_who_may_see_it(equipe, octobre, djang
     assert recipients == {chef.email}
 
 
+def _send_queries(equipe, n, django_capture_on_commit_callbacks) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for user in PartenaireFactory.create_batch(n):
+        AbonnementEdition.objects.create(membre=user, actif=True)
+    edition = draft(equipe)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.edition_publish(actor=equipe, edition=edition)
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=False):
+        created = services.edition_send(edition_id=edition.pk)
+    return created, len(queries)
+
+
+def test_an_edition_to_50_subscribers_is_recorded_in_as_many_queries_as_to_5(
+    equipe, octobre, django_capture_on_commit_callbacks
+):
+    """Sending an edition records every subscriber's e-mail in constant queries (outbox_record_many)."""
+    created_5, queries_5 = _send_queries(equipe, 5, django_capture_on_commit_callbacks)
+    Courriel.objects.all().delete()
+    AbonnementEdition.objects.all().delete()
+    created_50, queries_50 = _send_queries(equipe, 50, django_capture_on_commit_callbacks)
+    assert (created_5, created_50) == (5, 50)
+    assert queries_50 == queries_5
+    assert Courriel.objects.filter(objet_envoi="panorama.edition").count() == 50
+
+
 def test_published_edition_cannot_be_edited(equipe):
     """Once published, an edition's period and text are frozen."""
     edition = EditionFactory()

@@ -317,3 +317,33 @@ def test_town_without_any_press_says_there_is_none(client, villes):
     """With no kept article at all, the section says so plainly."""
     content = client.get(villes["dreux"].get_absolute_url()).content.decode()
     assert "Aucun article retenu ne mentionne cette ville pour l'instant." in content
+
+
+def test_sources_page_lists_50_sources_a_page_failing_first(client_for):
+    """With 60 sources, staff read 50 on the first page (the failing one on top) and the rest on the next."""
+    SourceFactory.create_batch(59)
+    SourceFactory(nom="Journal en panne", echecs_consecutifs=3, derniere_erreur="HTTP 500")
+    client = client_for("equipe")
+    first = client.get(reverse("panorama:source-list")).content.decode()
+    assert first.count('<th scope="row">') == 50
+    assert first.index("Journal en panne") < first.index("Journal régional")
+    assert "Page 1 sur 2" in first
+    second = client.get(reverse("panorama:source-list"), {"page": 2}).content.decode()
+    assert second.count('<th scope="row">') == 10
+    assert "Journal en panne" not in second
+
+
+def test_rules_page_lists_100_rules_a_page(client_for):
+    """Keyword rules are listed 100 a page, in the order of their words."""
+    from panorama.models import RegleMotCle
+    from reseau_acv.core.models import Theme
+
+    theme = Theme.objects.first()
+    RegleMotCle.objects.bulk_create([RegleMotCle(motif=f"mot{i:03d}", theme=theme) for i in range(105)])
+    client = client_for("equipe")
+    first = client.get(reverse("panorama:regle-list")).content.decode()
+    assert "mot099" in first
+    assert "mot100" not in first
+    second = client.get(reverse("panorama:regle-list"), {"page": 2}).content.decode()
+    assert "mot104" in second
+    assert "mot099" not in second

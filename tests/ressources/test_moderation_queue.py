@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from ressources import services
+from ressources.forms import RAISONS_RENVOI
 from ressources.models import ActeModeration, Ressource, Statut
 from tests.factories.ressources import RessourceFactory, RetourExperienceFactory
 
@@ -128,3 +129,24 @@ def test_the_queue_runs_the_same_queries_for_1_and_8_proposals(
     with django_assert_num_queries(11):
         page = client.get(QUEUE).content.decode()
     assert page.count("Ouvrir le fichier") == n
+
+
+@pytest.mark.django_db
+def test_the_resource_page_sends_back_with_the_same_reasons_as_the_queue(client, equipe, proposal):
+    """The resource's own page offers the queue's list of reasons and free text, and sending back works from it."""
+    client.force_login(equipe)
+
+    def reasons(page: str) -> list[str]:
+        return re.findall(r'name="raison" value="([a-z_]+)"', page)
+
+    detail = client.get(proposal.get_absolute_url()).content.decode()
+    assert reasons(detail) == reasons(_queue(client)) == [value for value, _label in RAISONS_RENVOI]
+    assert 'name="precision"' in detail
+    response = client.post(
+        f"/ressources/moderation/ressource/{proposal.pk}/",
+        {"action": "renvoyer", "next": "detail", "raison": "doublon"},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.statut == Statut.RENVOYE
+    assert proposal.motif_moderation.startswith("Doublon")
