@@ -34,7 +34,7 @@ from .models import JournalDonnees
 logger = logging.getLogger(__name__)
 
 # Relations that record what a staff member did to others' data, not data about them.
-NOT_ABOUT_THE_MEMBER = {("comptes.invitation", "invite_par")}
+NOT_ABOUT_THE_MEMBER = {("comptes.invitation", "invite_par"), ("core.notification", "acteur")}
 SECRET_FIELDS = {"password", "token_hash", "recherche", "cle"}
 UNPUBLISHED = (Statut.BROUILLON, Statut.PROPOSE, Statut.RENVOYE)
 

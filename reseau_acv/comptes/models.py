@@ -140,6 +140,8 @@ class User(AbstractUser):
         default=False,
         help_text=_("Votre nom, fonction, organisation et coordonnées sont visibles des membres connectés."),
     )
+    # Kept by ``core.notifications`` (recounted on every change): the header shows it without a query.
+    notifications_non_lues = models.PositiveIntegerField(_("notifications non lues"), default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

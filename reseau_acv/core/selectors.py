@@ -1,14 +1,16 @@
-"""Reads of core: the state of the outbox for the team."""
+"""Reads of core: the state of the outbox for the team; a member's notifications, follows and choices."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Min, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Min, Model, Q
 from django.utils import timezone
 
-from .models import Courriel
+from .models import ChoixNotification, Courriel, Notification, Suivi
+from .permissions import is_member
 
 
 @dataclass(frozen=True)
@@ -42,3 +44,79 @@ def outbox_abandoned():
         .only("pk", "destinataire", "sujet", "objet_envoi", "tentatives", "derniere_erreur", "cree_le")
         .order_by("-cree_le", "-pk")
     )
+
+
+# --- Notifications and follows ----------------------------------------------------------------
+
+
+def notifications_of(*, user):
+    """The member's notifications, newest first (the view paginates, then groups by thread)."""
+    return Notification.objects.filter(destinataire=user).order_by("-cree_le", "-pk")
+
+
+@dataclass
+class FilNotifications:
+    """The notifications of one thread on one page of ``/notifications/``."""
+
+    titre: str
+    notifications: list = field(default_factory=list)
+
+    @property
+    def non_lues(self) -> int:
+        return sum(1 for n in self.notifications if n.lue_le is None)
+
+
+def group_by_thread(notifications) -> list[FilNotifications]:
+    """Group a page of notifications by thread, the thread of the newest first."""
+    groups: dict[tuple, FilNotifications] = {}
+    for notification in notifications:
+        groups.setdefault(notification.fil_key, FilNotifications(titre=notification.fil_titre)).notifications.append(
+            notification
+        )
+    return list(groups.values())
+
+
+def choices_of(*, user) -> dict[str, str]:
+    """The member's e-mail choice for every kind of notification (defaults included)."""
+    from .notifications import GENRES
+
+    chosen = dict(ChoixNotification.objects.filter(membre=user).values_list("type", "envoi"))
+    return {genre.key: chosen.get(genre.key, genre.default) for genre in GENRES}
+
+
+def is_following(*, user, target: Model) -> bool:
+    if not is_member(user):
+        return False
+    return Suivi.objects.filter(
+        membre=user, cible_type=ContentType.objects.get_for_model(type(target)), cible_id=target.pk
+    ).exists()
+
+
+@dataclass
+class SuiviAffiche:
+    """A follow as the follows page shows it: the object if the member may still see it."""
+
+    suivi: Suivi
+    objet: Model | None
+    genre: str
+
+
+def follows_of(*, user, suivis) -> list[SuiviAffiche]:
+    """Resolve a page of follows: one query per kind of object, through its ``visible_to``."""
+    by_type: dict[int, list[Suivi]] = {}
+    for suivi in suivis:
+        by_type.setdefault(suivi.cible_type_id, []).append(suivi)
+    shown: dict[int, SuiviAffiche] = {}
+    for type_id, rows in by_type.items():
+        content_type = ContentType.objects.get_for_id(type_id)
+        model = content_type.model_class()
+        manager = model._default_manager if model is not None else None
+        objects = {}
+        if manager is not None:
+            queryset = manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
+            objects = queryset.in_bulk([row.cible_id for row in rows])
+        for row in rows:
+            shown[row.pk] = SuiviAffiche(
+                suivi=row, objet=objects.get(row.cible_id), genre=str(model._meta.verbose_name) if model else ""
+            )
+    return [shown[suivi.pk] for suivi in suivis]

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import health, outbox
+from . import health, notifications, outbox
 
 
 @shared_task(name="core.outbox_send")
@@ -28,5 +28,5 @@ def heartbeat_task() -> None:
 
 @shared_task(name="core.retention_purge")
 def retention_purge_task() -> int:
-    """Daily: personal data past its retention period (sent e-mails) is deleted."""
-    return outbox.outbox_retention_purge()
+    """Daily: personal data past its retention period (sent e-mails, read notifications) is deleted."""
+    return outbox.outbox_retention_purge() + notifications.notifications_retention_purge()

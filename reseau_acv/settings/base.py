@@ -204,6 +204,15 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Retention (page « Données personnelles »): sent e-mails, and read notifications.
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=365)
+# What a member may follow from its page (« app.modèle »): core reads the model's ``visible_to``.
+NOTIFICATIONS_SUIVABLES = [
+    "ressources.question",
+    "ressources.ressource",
+    "ressources.retourexperience",
+    "rencontres.rencontre",
+    "core.theme",
+    "villes.ville",
+]
 # Beat flushes the outbox this often; a flush drains the backlog within its budget; a mail
 # server that is down is tried again after OUTBOX_SERVER_RETRY_SECONDS.
 OUTBOX_FLUSH_SECONDS = env.int("OUTBOX_FLUSH_SECONDS", default=15)
