@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comptes', '0002_invitation_suivi'),
+        ('comptes', '0003_expertise'),
     ]
 
     operations = [
