@@ -382,6 +382,7 @@ class ActeModeration(models.Model):
         FERMER = "fermer", _("Fermé")
         ROUVRIR = "rouvrir", _("Rouvert")
         SIGNALER = "signaler", _("Signalé")
+        RETIRER = "retirer", _("Retiré par son auteur")
 
     acteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, related_name="+"

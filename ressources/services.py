@@ -265,6 +265,49 @@ def retour_update(
     return retour
 
 
+# --- the author's next step: propose a draft, withdraw a proposal ----------------------------
+
+
+Proposable = Ressource | RetourExperience
+
+
+def _require_author(actor, obj) -> None:
+    """Only the author proposes or withdraws their contribution (staff act through moderation)."""
+    if not permissions.can_edit(actor, obj) or obj.auteur_id != actor.pk or isinstance(obj, Question):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def contenu_propose(*, actor, obj: Proposable) -> Proposable:
+    """The author sends a saved draft (or a sent-back contribution) to the team in one step;
+    staff's own drafts are published. Proposing what is already proposed changes nothing."""
+    _require_author(actor, obj)
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if obj.statut in (Statut.PROPOSE, Statut.PUBLIE):
+        return obj
+    if obj.statut not in (Statut.BROUILLON, Statut.RENVOYE):
+        raise ValidationError(_("Ce contenu est masqué : modifiez-le pour le proposer à nouveau."))
+    was = obj.statut
+    fields = _apply_status(actor=actor, obj=obj, submit=True)
+    obj.save(update_fields=[*fields, "modifie_le"])
+    _after_contribution(actor=actor, obj=obj, was=was)
+    return obj
+
+
+@transaction.atomic
+def contenu_withdraw(*, actor, obj: Proposable) -> Proposable:
+    """The author takes back a proposal or a published contribution: it becomes a draft again,
+    seen only by them and the team. Withdrawing a draft changes nothing."""
+    _require_author(actor, obj)
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if obj.statut not in (Statut.PROPOSE, Statut.PUBLIE):
+        return obj
+    obj.statut = Statut.BROUILLON
+    obj.save(update_fields=["statut", "modifie_le"])
+    _record(actor=actor, action=ActeModeration.Action.RETIRER, obj=obj)
+    return obj
+
+
 # --- moderation ------------------------------------------------------------------------------
 
 

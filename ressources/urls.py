@@ -11,6 +11,7 @@ urlpatterns = [
     path("flux.atom", RessourcesPubliquesFeed(), name="ressource-feed"),
     path("moderation/", views.moderation_list, name="moderation-list"),
     path("moderation/<str:kind>/<int:pk>/", views.moderation_act, name="moderation-act"),
+    path("contributions/<str:kind>/<int:pk>/", views.contribution_act, name="contribution-act"),
     path("retours/", views.retour_list, name="retour-list"),
     path("retours/proposer/", views.retour_create, name="retour-create"),
     path("retours/<slug:slug>/", views.retour_detail, name="retour-detail"),

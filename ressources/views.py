@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -428,6 +429,43 @@ def message_report(request, pk: int):
     else:
         messages.error(request, _("Dites en quelques mots ce qui pose problème."))
     return redirect(message.get_absolute_url())
+
+
+# --- the author's next step -------------------------------------------------------------------
+
+PROPOSABLE = {"ressource": Ressource, "retour": RetourExperience}
+
+
+@require_POST
+@login_required
+def contribution_act(request, kind: str, pk: int):
+    """The author proposes a saved draft in one step, or withdraws a proposal; back to where they were."""
+    model = PROPOSABLE.get(kind)
+    if model is None:
+        raise Http404
+    obj = get_visible_or_404(model, request.user, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "proposer":
+            obj = services.contenu_propose(actor=request.user, obj=obj)
+            messages.success(request, _message_after_save(obj))
+        elif action == "retirer":
+            services.contenu_withdraw(actor=request.user, obj=obj)
+            messages.success(
+                request,
+                _("« %(titre)s » est retiré : c'est de nouveau un brouillon, visible de vous et de l'équipe.")
+                % {"titre": obj.titre},
+            )
+        else:
+            raise Http404
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(obj)
 
 
 # --- moderation ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from rencontres.selectors import rencontres_upcoming
 from reseau_acv.core.permissions import is_equipe
 from villes.selectors import user_villes
 
+from .contributions import waiting
 from .models import Preferences
 from .queues import staff_queues
 
@@ -44,6 +45,19 @@ def equipe_panel(user) -> Panel | None:
     return Panel("a-traiter", "À traiter", "accueil/includes/_panel_equipe.html", {"queues": staff_queues(user=user)})
 
 
+def attente_panel(user) -> Panel | None:
+    """What waits on the member: their drafts and what the team sent back, with its reason."""
+    items, total = waiting(user=user)
+    if not total:
+        return None
+    return Panel(
+        "attente",
+        "Ce qui vous attend",
+        "accueil/includes/_panel_attente.html",
+        {"contributions": items, "total": total, "more": total > len(items)},
+    )
+
+
 def rencontres_panel(user) -> Panel | None:
     """The next meetings the member may see, with their own registration status."""
     rencontres = rencontres_upcoming(user=user, limit=5)
@@ -52,7 +66,7 @@ def rencontres_panel(user) -> Panel | None:
     )
 
 
-PANELS: list[Callable[..., Panel | None]] = [equipe_panel, villes_panel, preferences_panel]
+PANELS: list[Callable[..., Panel | None]] = [equipe_panel, attente_panel, villes_panel, preferences_panel]
 PANELS.append(rencontres_panel)
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("recherche/", views.search, name="search"),
     path("recherche/thesaurus/", views.thesaurus_list, name="thesaurus"),
     path("recherche/thesaurus/<int:pk>/", views.thesaurus_list, name="thesaurus-edit"),
+    path("mon-compte/contributions/", views.contributions, name="contributions"),
     path("mon-compte/courriels/", views.preferences_edit, name="preferences-edit"),
     path("mon-compte/donnees/", views.data_export, name="data-export"),
     path("mon-compte/supprimer/", views.account_delete, name="account-delete"),

@@ -15,11 +15,14 @@ from reseau_acv.comptes.models import User
 from reseau_acv.core import services as core_services
 from reseau_acv.core.csv_export import csv_response
 from reseau_acv.core.models import EntreeThesaurus, Theme
-from reseau_acv.core.pagination import paginate
+from reseau_acv.core.pagination import paginate, querystring_without_page
 from reseau_acv.core.permissions import equipe_required
 from reseau_acv.core.recherche import thesaurus
+from ressources.models import Statut
+from ressources.permissions import can_contribute
 from villes.models import Programme, Ville
 
+from . import contributions as contributions_lib
 from . import donnees, membres, services, stats
 from .dashboard import dashboard_panels
 from .forms import AccountDeleteForm, DataRequestForm, DataRequestLookupForm, PreferencesForm, ThesaurusForm
@@ -58,6 +61,29 @@ def member_detail(request, pk: int):
     else:
         context["sections"] = membres.member_sections(viewer=request.user, member=member)
     return render(request, "accueil/user_detail.html", context)
+
+
+@login_required
+def contributions(request):
+    """Everything I authored, with its status and what I can do next (modify, propose, withdraw)."""
+    user = request.user
+    statut = request.GET.get("statut", "")
+    page, rows = contributions_lib.contributions_page(user=user, statut=statut, number=request.GET.get("page"))
+    counts = contributions_lib.status_counts(user=user)
+    messages_fil = contributions_lib.messages_page(user=user, number=request.GET.get("page_messages"))
+    context = {
+        "page": page,
+        "contributions": rows,
+        "statut": statut if statut in counts else "",
+        "statuts": [(value, label, counts[value]) for value, label in Statut.choices],
+        "total": sum(counts.values()),
+        "page_messages": messages_fil,
+        "querystring": querystring_without_page(request),
+        "messages_querystring": f"statut={statut}&page={page.number}" if statut else f"page={page.number}",
+        "here": request.get_full_path(),
+        "can_contribute": can_contribute(user),
+    }
+    return render(request, "accueil/contributions.html", context)
 
 
 def _filtres(params) -> Filtres:
