@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from reseau_acv.comptes.models import Invitation, Organisation, User
 
+from .carte import Comptes
 from .models import Mission, Ville
 
 
@@ -28,12 +29,22 @@ def ville_missions(*, ville: Ville) -> QuerySet[Mission]:
     )
 
 
-def villes_for_map() -> list[Ville]:
-    return list(
-        Ville.objects.filter(latitude__isnull=False, longitude__isnull=False, ville_appui=False)
-        .prefetch_related("programmes")
-        .order_by("nom")
+def departement_comptes() -> dict[str, Comptes]:
+    """How many towns each département has, by programme (one query over the towns and their programmes)."""
+    rows = Ville.objects.values("departement_code").annotate(
+        total=Count("pk", distinct=True),
+        acv=Count("pk", filter=Q(programmes__code="acv"), distinct=True),
+        pvd=Count("pk", filter=Q(programmes__code="pvd"), distinct=True),
+        reseau=Count("pk", filter=Q(reseau_regional=True), distinct=True),
     )
+    return {
+        row["departement_code"]: Comptes(acv=row["acv"], pvd=row["pvd"], reseau=row["reseau"], total=row["total"])
+        for row in rows
+    }
+
+
+def villes_of_departement(*, code: str) -> list[Ville]:
+    return list(Ville.objects.filter(departement_code=code).prefetch_related("programmes").order_by("nom"))
 
 
 def members_directory() -> QuerySet[User]:

@@ -427,6 +427,18 @@ def _parse_national(directory: Path) -> tuple[dict[str, dict], list[str]]:
                 "source": "ANCT, carte nationale ACV (avril 2025), data/reference/national/acv_communes.csv",
             }
         )
+    # A point for every commune the lists give none (the PVD list has no coordinates), from
+    # coordonnees_communes.csv (town halls: scripts/derive_carte_france.py).
+    name = "coordonnees_communes.csv"
+    if (directory / name).exists():
+        for line, row in _read(directory / name, required=("code_insee", "latitude", "longitude")):
+            data = towns.get(row["code_insee"].strip())
+            if data is not None and data.get("latitude") is None:
+                data["latitude"] = _coord(row["latitude"], "latitude", -22, 52, name, line)
+                data["longitude"] = _coord(row["longitude"], "longitude", -62, 56, name, line)
+                data["coordonnees_source"] = f"{row.get('source', '').strip()} (annuaire de l'administration, IGN)"[
+                    :200
+                ]
     return towns, skipped
 
 
@@ -461,6 +473,13 @@ def villes_import_national(*, directory: Path = NATIONAL_DIR) -> NationalReport:
             taken.add(slug)
             new.append(Ville(code_insee=code, slug=slug, **values))
         Ville.objects.bulk_create(new, batch_size=500)
+        # Towns already present without a point (imported before the points were) gain one.
+        placeless = list(Ville.objects.filter(code_insee__in=towns, latitude__isnull=True))
+        for ville in placeless:
+            data = towns[ville.code_insee]
+            ville.latitude, ville.longitude = data.get("latitude"), data.get("longitude")
+            ville.coordonnees_source = data.get("coordonnees_source", "")
+        Ville.objects.bulk_update(placeless, ["latitude", "longitude", "coordonnees_source"], batch_size=500)
         report.created = len(new)
         report.updated = len(towns) - len(new)
         ids = dict(Ville.objects.filter(code_insee__in=towns).values_list("code_insee", "pk"))

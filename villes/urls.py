@@ -7,6 +7,7 @@ app_name = "villes"
 urlpatterns = [
     path("villes/", views.ville_list, name="ville-list"),
     path("villes/carte/", views.ville_map, name="ville-map"),
+    path("villes/carte/<str:code>/", views.ville_map_departement, name="ville-map-departement"),
     path("villes/choix/", views.ville_choices, name="ville-choices"),
     path("villes/<slug:slug>/", views.ville_detail, name="ville-detail"),
     path("annuaire/", views.member_directory, name="user-directory"),

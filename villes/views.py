@@ -16,7 +16,7 @@ from reseau_acv.core.pagination import paginate
 from reseau_acv.core.permissions import equipe_required
 
 from . import pickers, selectors, services
-from .carte import town_map
+from .carte import carte_departement, carte_france, contours
 from .filters import MembreFilter, VilleFilter
 from .forms import InvitationForm, InvitationImportForm
 from .invitation_batch import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, TEMPLATE_CSV, batch_read
@@ -47,8 +47,16 @@ def ville_detail(request, slug: str):
 
 
 def ville_map(request):
-    villes = selectors.villes_for_map()
-    return render(request, "villes/ville_map.html", {"map": town_map(villes), "villes": villes})
+    """France by département: how many towns each has; each leads to its own map."""
+    return render(request, "villes/ville_map.html", {"carte": carte_france(selectors.departement_comptes())})
+
+
+def ville_map_departement(request, code: str):
+    """One département: its towns on the map, and their list (the map's accessible alternative)."""
+    if code not in contours().departements:
+        raise Http404
+    carte = carte_departement(code, selectors.villes_of_departement(code=code))
+    return render(request, "villes/ville_map_departement.html", {"carte": carte})
 
 
 @login_required

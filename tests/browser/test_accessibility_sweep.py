@@ -91,6 +91,7 @@ def test_public_pages_have_no_serious_accessibility_violation(live_server, page)
         "/villes/blois/",
         "/villes/avord/",
         "/villes/carte/",
+        "/villes/carte/18/",
         "/ressources/",
         "/ressources/?q=habitat",
         f"/ressources/{ressource.slug}/",

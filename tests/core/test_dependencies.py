@@ -10,8 +10,9 @@ from packaging.utils import canonicalize_name
 from tests.helpers import ROOT
 
 SKIP_DIRS = {".venv", "node_modules", "staticfiles", "var", "migrations"}
-# Imported only where an optional extra is installed ([load]: locust, its own command).
-OPTIONAL = {"locust"}
+# Imported only where an optional extra is installed ([load]: locust, its own command;
+# [carte]: shapely and numpy, for scripts/derive_carte_france.py only).
+OPTIONAL = {"locust", "shapely", "numpy"}
 
 
 def _closure(requirements: list[str], extras: set[str]) -> set[str]:

@@ -98,9 +98,9 @@ def test_town_page_shows_its_leads_to_members_only(client):
 
 @pytest.mark.django_db
 def test_map_draws_every_town_without_a_tile_server(client):
-    """The map is an SVG drawn from the coordinates, with a link to each town and no external request."""
+    """A département's map is an SVG drawn from the coordinates, with a link to each town and no external request."""
     villes = [VilleFactory() for _ in range(3)]
-    page = client.get("/villes/carte/").content.decode()
+    page = client.get("/villes/carte/41/").content.decode()
     assert page.count('class="map-point') == 3
     for ville in villes:
         assert ville.get_absolute_url() in page
