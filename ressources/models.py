@@ -368,6 +368,36 @@ class Signalement(TimeStampedModel):
         return f"{self.message} ({self.auteur})"
 
 
+class Sollicitation(models.Model):
+    """The asker (or staff) asked a member to answer a question: once per member and question."""
+
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="sollicitations"
+    )
+    membre = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("membre sollicité"), on_delete=models.CASCADE, related_name="+"
+    )
+    par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sollicité par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    cree_le = models.DateTimeField(_("sollicité le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-cree_le"]
+        verbose_name = _("sollicitation")
+        verbose_name_plural = _("sollicitations")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "membre"], name="sollicitation_une_par_membre"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} → {self.membre}"
+
+
 class ActeModeration(models.Model):
     """The record of one moderation act: who, what, when, why."""
 

@@ -32,3 +32,8 @@ def can_accept_answer(user, question: Question) -> bool:
 
 def can_report(user, message: Message) -> bool:
     return is_member(user) and message.auteur_id != user.pk
+
+
+def can_solicit(user, question: Question) -> bool:
+    """The asker, and staff, ask members who may know to answer (« solliciter »)."""
+    return is_member(user) and (question.auteur_id == user.pk or may_moderate(user))

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reseau_acv.core.models import Theme
+from reseau_acv.core.permissions import is_equipe
 from reseau_acv.core.recherche import Index, Recherche, excerpt, excerpt_text, in_order, parse_text, rechercher
+from villes.models import Mission
 
-from .models import ActeModeration, FichierVersion, Message, Question, Ressource, RetourExperience, Signalement, Statut
+from .models import (
+    ActeModeration,
+    FichierVersion,
+    Message,
+    Question,
+    Ressource,
+    RetourExperience,
+    Signalement,
+    Sollicitation,
+    Statut,
+)
 from .recherche import QUESTION, RESSOURCE, RETOUR
 
 SORTS = {
@@ -228,3 +245,206 @@ def moderation_count() -> int:
         Ressource.objects.filter(statut=Statut.PROPOSE).count()
         + RetourExperience.objects.filter(statut=Statut.PROPOSE).count()
     )
+
+
+# --- people who know: members likely to answer a question -----------------------------------
+
+# Words that tell a question's difficulty, by kind of difficulty of the experience sheets
+# (compared without accents or case). A question that says « vacance commerciale » meets the
+# sheets whose difficulty is « Vacance commerciale ».
+DIFFICULTE_MOTS = {
+    RetourExperience.Difficulte.VACANCE_COMMERCIALE: (
+        "vacance commerciale",
+        "cellules vacantes",
+        "cellule vacante",
+        "commerces vacants",
+        "locaux vacants",
+        "vitrines vides",
+        "cellules commerciales",
+    ),
+    RetourExperience.Difficulte.FINANCEMENT: ("financement", "financer", "bouclage", "subvention", "fonds friches"),
+    RetourExperience.Difficulte.INGENIERIE: ("ingenierie", "assistance a maitrise d'ouvrage", "amo"),
+    RetourExperience.Difficulte.PROPRIETAIRES: ("proprietaire", "bailleurs", "coproprietes"),
+    RetourExperience.Difficulte.FONCIER: ("foncier", "fonciere", "preemption", "friche"),
+    RetourExperience.Difficulte.CRISE_SANITAIRE: ("confinement", "crise sanitaire", "covid"),
+    RetourExperience.Difficulte.CONCERTATION: ("concertation", "habitants", "participation"),
+    RetourExperience.Difficulte.GOUVERNANCE: ("gouvernance", "pilotage", "comite de projet"),
+}
+SUGGESTIONS = 5
+# Evidence read per kind: enough to rank the best authors, bounded whatever the library's size.
+EVIDENCE_ROWS = 60
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'").split())
+
+
+def question_difficultes(question: Question) -> list[str]:
+    """The kinds of difficulty a question's words name (no query)."""
+    text = _plain(f"{question.titre} {question.corps}")
+    return [str(kind) for kind, words in DIFFICULTE_MOTS.items() if any(word in text for word in words)]
+
+
+@dataclass
+class Suggestion:
+    """A member who may know, why (each reason readable by the viewer), and whether asked already."""
+
+    membre: object = None
+    score: int = 0
+    raisons: list = field(default_factory=list)
+    sollicite_le: object = None
+
+    def add(self, points: int, raison) -> None:
+        self.score += points
+        if raison and len(self.raisons) < 3:
+            self.raisons.append(raison)
+
+
+def _similar_size(populations: list[int]) -> Q:
+    rule = Q(pk__in=[])
+    for population in populations[:5]:
+        rule |= Q(ville__population__gte=population // 2, ville__population__lte=population * 2)
+    return rule
+
+
+def question_suggestions(
+    *, viewer, question: Question, exclude: Iterable[int] = (), limit: int = SUGGESTIONS
+) -> list[Suggestion]:
+    """Up to ``limit`` members likely to answer ``question``, best first, with their reasons.
+
+    Evidence, read through ``visible_to(viewer)`` so that no reason names what the viewer may
+    not open: published experience sheets on the question's themes or naming its difficulty
+    (more for a town of a similar size), published resources on its themes, answers retained
+    on its themes, themes of expertise the members declare, partners whose organisation covers
+    the themes. Only active members who may see the question, never its author nor ``exclude``
+    (who already answered); for others than staff, only members of the directory. A fixed
+    number of queries whatever the size of the library.
+    """
+    User = get_user_model()  # noqa: N806 (a model class)
+    if not question.is_published:
+        return []
+    themes = [theme.pk for theme in question.themes.all()]
+    theme_names = {theme.pk: theme.nom_court or theme.nom for theme in question.themes.all()}
+    difficultes = question_difficultes(question)
+    populations = [v.population for v in question.villes.all() if v.population]
+    if not populations and question.auteur_id:
+        populations = list(
+            Mission.objects.current()
+            .filter(personne_id=question.auteur_id, ville__population__isnull=False)
+            .values_list("ville__population", flat=True)[:5]
+        )
+    if not themes and not difficultes:
+        return []
+    skip = {question.auteur_id, *exclude}
+    found: dict[int, Suggestion] = {}
+
+    def suggestion(user_id: int) -> Suggestion:
+        return found.setdefault(user_id, Suggestion())
+
+    # Experience sheets: same themes, same difficulty, a town of a similar size.
+    theme_rule = Q(themes__in=themes) if themes else Q(pk__in=[])
+    sheets = (
+        RetourExperience.objects.visible_to(viewer)
+        .published()
+        .filter(theme_rule | Q(type_difficulte__in=difficultes), auteur__isnull=False)
+        .exclude(auteur_id__in=[pk for pk in skip if pk])
+        .annotate(
+            communs=Count("themes", filter=Q(themes__in=themes), distinct=True),
+            meme_difficulte=Case(When(type_difficulte__in=difficultes, then=1), default=0, output_field=IntegerField()),
+            meme_taille=Case(When(_similar_size(populations), then=1), default=0, output_field=IntegerField()),
+        )
+        .order_by("-meme_difficulte", "-communs", "-meme_taille", "-publie_le")
+        .values("auteur_id", "titre", "communs", "meme_difficulte", "meme_taille", "type_difficulte")[:EVIDENCE_ROWS]
+    )
+    difficulte_labels = dict(RetourExperience.Difficulte.choices)
+    for sheet in sheets:
+        entry = suggestion(sheet["auteur_id"])
+        points = 3 * sheet["communs"] + 5 * sheet["meme_difficulte"] + sheet["meme_taille"]
+        if sheet["meme_difficulte"]:
+            raison = _("a écrit la fiche « %(titre)s » (même difficulté : %(difficulte)s)") % {
+                "titre": sheet["titre"],
+                "difficulte": str(difficulte_labels[sheet["type_difficulte"]]).lower(),
+            }
+        else:
+            raison = _("a écrit la fiche « %(titre)s »") % {"titre": sheet["titre"]}
+        entry.add(points, raison if points >= 3 else None)
+
+    if themes:
+        # Resources shared on the same themes, counted per author.
+        rows = (
+            Ressource.objects.visible_to(viewer)
+            .published()
+            .filter(themes__in=themes, auteur__isnull=False)
+            .exclude(auteur_id__in=[pk for pk in skip if pk])
+            .values("auteur_id")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n")[:EVIDENCE_ROWS]
+        )
+        for row in rows:
+            n = row["n"]
+            suggestion(row["auteur_id"]).add(
+                2 * min(n, 3),
+                ngettext("a partagé %(n)d ressource sur ces thèmes", "a partagé %(n)d ressources sur ces thèmes", n)
+                % {"n": n},
+            )
+        # Answers the askers retained, on the same themes.
+        rows = (
+            Message.objects.visible_to(viewer)
+            .filter(question__themes__in=themes, question__reponse_retenue=F("pk"), auteur__isnull=False)
+            .exclude(auteur_id__in=[pk for pk in skip if pk])
+            .values("auteur_id")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n")[:EVIDENCE_ROWS]
+        )
+        for row in rows:
+            n = row["n"]
+            suggestion(row["auteur_id"]).add(
+                2 * min(n, 3),
+                ngettext("%(n)d réponse retenue sur ces thèmes", "%(n)d réponses retenues sur ces thèmes", n)
+                % {"n": n},
+            )
+
+    # Members: those already found, and those whose declared expertise or organisation covers a theme.
+    candidates = User.objects.able_to_see(question.visibilite).exclude(pk__in=[pk for pk in skip if pk])
+    if not is_equipe(viewer):
+        candidates = candidates.filter(consentement_annuaire=True)
+    wanted = Q(pk__in=list(found))
+    if themes:
+        wanted |= Q(pk__in=User.objects.filter(themes_expertise__in=themes).values("pk")) | Q(
+            role="partenaire",
+            organisation_id__in=Theme.organisations.through.objects.filter(theme_id__in=themes).values(
+                "organisation_id"
+            ),
+        )
+    members = (
+        candidates.filter(wanted)
+        .order_by(Case(When(pk__in=list(found), then=0), default=1), "pk")
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("themes_expertise", queryset=Theme.objects.filter(pk__in=themes).only("pk"), to_attr="experts_de"),
+            Prefetch("organisation__themes", queryset=Theme.objects.filter(pk__in=themes).only("pk"), to_attr="couvre"),
+        )[: EVIDENCE_ROWS * 4]
+    )
+    ranked = []
+    for member in members:
+        entry = suggestion(member.pk)
+        entry.membre = member
+        expert = [theme_names[t.pk] for t in member.experts_de]
+        if expert:
+            entry.add(3, _("expertise déclarée : %(themes)s") % {"themes": ", ".join(expert)})
+        couvre = [theme_names[t.pk] for t in member.organisation.couvre] if member.organisation_id else []
+        if couvre and member.role == "partenaire":
+            entry.add(2, _("son organisation couvre : %(themes)s") % {"themes": ", ".join(couvre)})
+        if entry.score:
+            ranked.append(entry)
+    ranked.sort(key=lambda s: (-s.score, str(s.membre)))
+    best = ranked[:limit]
+    asked = dict(
+        Sollicitation.objects.filter(question=question, membre_id__in=[s.membre.pk for s in best]).values_list(
+            "membre_id", "cree_le"
+        )
+    )
+    for entry in best:
+        entry.sollicite_le = asked.get(entry.membre.pk)
+    return best

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,11 +19,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from reseau_acv.core.notifications import notify
 from reseau_acv.core.outbox import outbox_record, render_email
 from reseau_acv.core.permissions import may_moderate
 
 from . import permissions
-from .models import ActeModeration, FichierVersion, Message, Question, Ressource, RetourExperience, Signalement, Statut
+from .models import (
+    ActeModeration,
+    FichierVersion,
+    Message,
+    Question,
+    Ressource,
+    RetourExperience,
+    Signalement,
+    Sollicitation,
+    Statut,
+)
 from .recherche import refresh as search_refresh
 from .uploads import verify_upload
 
@@ -479,3 +491,50 @@ def question_set_closed(*, actor, question: Question, fermee: bool) -> Question:
             actor=actor, action=ActeModeration.Action.FERMER if fermee else ActeModeration.Action.ROUVRIR, obj=question
         )
     return question
+
+
+# --- people who know: « solliciter » ------------------------------------------------------------
+
+
+@transaction.atomic
+def question_solicit(*, actor, question: Question, membres: Iterable) -> list[int]:
+    """The asker (or staff) asks members to answer a published question: each is told once.
+
+    Only members who may see the question, never its author nor the actor; for others than
+    staff, only members of the directory. A member asked already is not told again. Returns the
+    ids of the members newly asked."""
+    if not permissions.can_solicit(actor, question):
+        raise PermissionDenied
+    if not question.is_published or question.fermee:
+        raise ValidationError(_("Cette question n'attend plus de réponse."))
+    wanted = {membre if isinstance(membre, int) else membre.pk for membre in membres}
+    allowed = get_user_model().objects.able_to_see(question.visibilite).filter(pk__in=wanted)
+    allowed = allowed.exclude(pk__in=[question.auteur_id or 0, actor.pk])
+    if not may_moderate(actor):
+        allowed = allowed.filter(consentement_annuaire=True)
+    allowed_ids = set(allowed.values_list("pk", flat=True))
+    if wanted - allowed_ids:
+        raise ValidationError(_("Ce membre ne peut pas être sollicité pour cette question."))
+    done = set(
+        Sollicitation.objects.filter(question=question, membre_id__in=allowed_ids).values_list("membre_id", flat=True)
+    )
+    new = sorted(allowed_ids - done)
+    if not new:
+        return []
+    Sollicitation.objects.bulk_create(
+        [Sollicitation(question=question, membre_id=pk, par=actor) for pk in new], ignore_conflicts=True
+    )
+    notify(
+        kind="sollicitation",
+        event=f"sollicitation:{question.pk}",
+        actor=actor,
+        recipients=new,
+        text=_("%(nom)s vous demande votre avis sur une question du réseau")
+        % {"nom": actor.get_full_name() or actor.email},
+        target=question,
+        visible_to=Question.objects.visible_to,
+        url=question.get_absolute_url(),
+        thread=question,
+        excerpt=question.corps,
+    )
+    return new

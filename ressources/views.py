@@ -322,9 +322,17 @@ def question_list(request):
 def question_detail(request, slug: str):
     user = request.user
     question = get_object_or_404(selectors.question_detail_qs(user=user), slug=slug)
+    messages_fil = selectors.messages_of(user=user, question=question)
+    can_solicit = permissions.can_solicit(user, question) and not question.fermee
     context = {
         "question": question,
-        "messages_fil": selectors.messages_of(user=user, question=question),
+        "suggestions": selectors.question_suggestions(
+            viewer=user, question=question, exclude={m.auteur_id for m in messages_fil if m.auteur_id}
+        )
+        if can_solicit
+        else [],
+        "can_solicit": can_solicit,
+        "messages_fil": messages_fil,
         "message_form": MessageForm(),
         "motif_form": MotifForm(),
         "can_comment": permissions.can_comment(user, question),
@@ -344,7 +352,10 @@ def question_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         question = services.question_create(actor=request.user, data=data, themes=data["themes"], villes=data["villes"])
-        messages.success(request, _("Votre question est posée au réseau."))
+        messages.success(
+            request,
+            _("Votre question est posée au réseau. À côté, des membres qui pourraient répondre : sollicitez-les."),
+        )
         return redirect(question)
     return render(request, "ressources/question_form.html", {"form": form})
 
@@ -362,6 +373,28 @@ def question_accept(request, slug: str):
     services.question_accept_answer(actor=request.user, question=question, message=message)
     messages.success(request, _("La réponse retenue est indiquée."))
     return redirect(question)
+
+
+@require_POST
+@login_required
+def question_solicit(request, slug: str):
+    """The asker (or staff) asks a suggested member to answer: they are told once."""
+    question = get_visible_or_404(Question, request.user, slug=slug)
+    if not permissions.can_solicit(request.user, question):
+        raise Http404
+    raw = request.POST.get("membre", "")
+    if not raw.isdigit():
+        raise Http404
+    try:
+        new = services.question_solicit(actor=request.user, question=question, membres=[int(raw)])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if new:
+            messages.success(request, _("C'est fait : ce membre est prévenu de votre question."))
+        else:
+            messages.info(request, _("Ce membre était déjà sollicité : il n'est pas prévenu une seconde fois."))
+    return redirect(f"{question.get_absolute_url()}#qui-sait")
 
 
 @require_POST

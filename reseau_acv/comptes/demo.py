@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 
+from reseau_acv.core.models import Theme
+
 from .models import Organisation, Role, User
 
 DEMO_PASSWORD = "demo-reseau-acv"  # noqa: S105 (published in the README; demo refused in production)
@@ -18,6 +20,20 @@ ORGANISATIONS = [
     ("Action Logement", "AL", Organisation.Type.OPERATEUR, ""),
     ("CCI Centre-Val de Loire", "CCI", Organisation.Type.CONSULAIRE, ""),
 ]
+
+# The themes partner organisations cover, and the expertise some demo members declare.
+ORGANISATION_THEMES = {
+    "Banque des Territoires": ["financement", "commerce", "pilotage"],
+    "Agence nationale de l'habitat": ["habitat"],
+    "Action Logement": ["habitat"],
+    "CCI Centre-Val de Loire": ["commerce"],
+}
+EXPERTISE = {
+    "chef.blois@reseau-acv.test": (["habitat"], "OPAH-RU, repérage des logements vacants"),
+    "chef.chartres@reseau-acv.test": (["commerce", "espace-public"], "Boutiques à l'essai, vacance commerciale"),
+    "chef.bourges@reseau-acv.test": (["espace-public", "financement"], "Plan de relance, urbanisme transitoire"),
+    "partenaire.anah@reseau-acv.test": (["habitat"], "Aides de l'Anah aux propriétaires bailleurs"),
+}
 
 # (e-mail, first name, last name, role, organisation, job title, directory consent, superuser)
 ACCOUNTS = [
@@ -134,4 +150,12 @@ def seed_accounts() -> dict[str, User]:
         user.save()
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         users[email] = user
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    for nom, slugs in ORGANISATION_THEMES.items():
+        if nom in organisations:
+            organisations[nom].themes.set([themes[slug] for slug in slugs if slug in themes])
+    for email, (slugs, words) in EXPERTISE.items():
+        users[email].themes_expertise.set([themes[slug] for slug in slugs if slug in themes])
+        users[email].expertise = words
+        users[email].save(update_fields=["expertise"])
     return users
