@@ -21,7 +21,12 @@ SORT_CHOICES = [
     ("recent", _("Plus récentes")),
     ("ancien", _("Plus anciennes")),
     ("titre", _("Titre (A → Z)")),
+    ("utile", _("Les plus utiles")),
 ]
+RETOUR_SORTS = {
+    "recent": ("-publie_le", "-cree_le", "pk"),
+    "utile": ("-nb_utile", "-publie_le", "pk"),
+}
 
 
 def _years():
@@ -83,6 +88,12 @@ class RetourFilter(django_filters.FilterSet):
         empty_label=_("Tous"),
     )
     ville = VillePickerFilter(label=_("Ville"), field_name="ville", contenu="retours")
+    tri = django_filters.ChoiceFilter(
+        label=_("Trier par"),
+        choices=[("recent", _("Plus récents")), ("utile", _("Les plus utiles"))],
+        method="sort",
+        empty_label=_("Pertinence (avec une recherche) ou plus récents"),
+    )
 
     class Meta:
         model = RetourExperience
@@ -94,6 +105,9 @@ class RetourFilter(django_filters.FilterSet):
 
     def keep(self, queryset, name, value):
         return queryset
+
+    def sort(self, queryset, name, value):
+        return queryset.order_by(*RETOUR_SORTS[value])
 
 
 class QuestionFilter(django_filters.FilterSet):

@@ -132,12 +132,16 @@ class Ressource(Moderated):
     )
     source = models.CharField(_("organisation source"), max_length=200, blank=True)
     date_document = models.DateField(_("date du document"), null=True, blank=True)
+    nb_utile = models.PositiveIntegerField(_("marqué utile par"), default=0, editable=False)
 
     class Meta:
         ordering = ["-publie_le", "-cree_le"]
         verbose_name = _("ressource")
         verbose_name_plural = _("ressources")
-        indexes = [models.Index(fields=["statut", "visibilite", "-publie_le"], name="ressource_liste_idx")]
+        indexes = [
+            models.Index(fields=["statut", "visibilite", "-publie_le"], name="ressource_liste_idx"),
+            models.Index(fields=["-nb_utile", "-publie_le"], name="ressource_utile_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.titre
@@ -234,11 +238,13 @@ class RetourExperience(Moderated):
     ressources = models.ManyToManyField(
         Ressource, verbose_name=_("ressources jointes"), related_name="retours_experience", blank=True
     )
+    nb_utile = models.PositiveIntegerField(_("marqué utile par"), default=0, editable=False)
 
     class Meta:
         ordering = ["-publie_le", "-cree_le"]
         verbose_name = _("retour d'expérience")
         verbose_name_plural = _("retours d'expérience")
+        indexes = [models.Index(fields=["-nb_utile", "-publie_le"], name="retour_utile_idx")]
 
     def __str__(self) -> str:
         return self.titre
@@ -317,6 +323,7 @@ class Message(TimeStampedModel):
     corps = models.TextField(_("message"), help_text=_("Markdown."))
     masque = models.BooleanField(_("masqué"), default=False)
     motif_masquage = models.TextField(_("motif du masquage"), blank=True)
+    nb_utile = models.PositiveIntegerField(_("marqué utile par"), default=0, editable=False)
 
     objects = MessageQuerySet.as_manager()
 
@@ -366,6 +373,59 @@ class Signalement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.message} ({self.auteur})"
+
+
+class Utile(models.Model):
+    """A member found a resource, an experience sheet or an answer useful: once per member and item.
+
+    The item's ``nb_utile`` counts its marks (recounted when a mark is added or removed), so
+    that lists sort by it through an index."""
+
+    membre = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("membre"), on_delete=models.CASCADE, related_name="+"
+    )
+    ressource = models.ForeignKey(
+        Ressource, verbose_name=_("ressource"), on_delete=models.CASCADE, null=True, blank=True, related_name="utiles"
+    )
+    retour = models.ForeignKey(
+        RetourExperience,
+        verbose_name=_("retour d'expérience"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="utiles",
+    )
+    message = models.ForeignKey(
+        Message, verbose_name=_("réponse"), on_delete=models.CASCADE, null=True, blank=True, related_name="utiles"
+    )
+    cree_le = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-cree_le"]
+        verbose_name = _("marque « utile »")
+        verbose_name_plural = _("marques « utile »")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(ressource__isnull=False, retour__isnull=True, message__isnull=True)
+                    | Q(ressource__isnull=True, retour__isnull=False, message__isnull=True)
+                    | Q(ressource__isnull=True, retour__isnull=True, message__isnull=False)
+                ),
+                name="utile_un_seul_contenu",
+            ),
+            models.UniqueConstraint(
+                fields=["membre", "ressource"], condition=Q(ressource__isnull=False), name="utile_une_par_ressource"
+            ),
+            models.UniqueConstraint(
+                fields=["membre", "retour"], condition=Q(retour__isnull=False), name="utile_une_par_retour"
+            ),
+            models.UniqueConstraint(
+                fields=["membre", "message"], condition=Q(message__isnull=False), name="utile_une_par_message"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membre_id} → {self.ressource_id or self.retour_id or self.message_id}"
 
 
 class Sollicitation(models.Model):

@@ -37,3 +37,12 @@ def can_report(user, message: Message) -> bool:
 def can_solicit(user, question: Question) -> bool:
     """The asker, and staff, ask members who may know to answer (« solliciter »)."""
     return is_member(user) and (question.auteur_id == user.pk or may_moderate(user))
+
+
+def can_mark_useful(user, obj) -> bool:
+    """Members mark what others wrote as useful: published content, or a visible answer or comment."""
+    if not is_member(user) or obj.auteur_id == user.pk:
+        return False
+    if isinstance(obj, Message):
+        return not obj.masque
+    return obj.statut == Statut.PUBLIE

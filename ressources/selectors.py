@@ -27,6 +27,7 @@ from .models import (
     Signalement,
     Sollicitation,
     Statut,
+    Utile,
 )
 from .recherche import QUESTION, RESSOURCE, RETOUR
 
@@ -34,6 +35,7 @@ SORTS = {
     "recent": ("-publie_le", "-cree_le", "pk"),
     "ancien": ("publie_le", "cree_le", "pk"),
     "titre": (Lower("titre"), "pk"),
+    "utile": ("-nb_utile", "-publie_le", "pk"),
 }
 
 
@@ -448,3 +450,20 @@ def question_suggestions(
     for entry in best:
         entry.sollicite_le = asked.get(entry.membre.pk)
     return best
+
+
+# --- « Utile » ---------------------------------------------------------------------------------
+
+
+def utile_marked(*, user, **target) -> bool:
+    """Whether the member marked this item (``ressource=…``, ``retour=…``) as useful."""
+    return bool(getattr(user, "is_authenticated", False)) and Utile.objects.filter(membre=user, **target).exists()
+
+
+def messages_marked_useful(*, user, messages: list[Message]) -> set[int]:
+    """Which of these answers or comments the member marked as useful (one query)."""
+    if not getattr(user, "is_authenticated", False) or not messages:
+        return set()
+    return set(
+        Utile.objects.filter(membre=user, message_id__in=[m.pk for m in messages]).values_list("message_id", flat=True)
+    )

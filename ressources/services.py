@@ -14,7 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from .models import (
     Signalement,
     Sollicitation,
     Statut,
+    Utile,
 )
 from .recherche import refresh as search_refresh
 from .uploads import verify_upload
@@ -538,3 +540,35 @@ def question_solicit(*, actor, question: Question, membres: Iterable) -> list[in
         excerpt=question.corps,
     )
     return new
+
+
+# --- « Utile » ---------------------------------------------------------------------------------
+
+Utilisable = Ressource | RetourExperience | Message
+UTILE_FIELD = {Ressource: "ressource", RetourExperience: "retour", Message: "message"}
+
+
+@transaction.atomic
+def utile_toggle(*, actor, obj: Utilisable, utile: bool | None = None) -> bool:
+    """The member marks ``obj`` as useful, or takes the mark back (``utile`` says which; by
+    default the opposite of now). Once per member and item; returns whether it is now marked."""
+    model = type(obj)
+    if not model.objects.visible_to(actor).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    if not permissions.can_mark_useful(actor, obj):
+        raise PermissionDenied
+    field = UTILE_FIELD[model]
+    model.objects.select_for_update().filter(pk=obj.pk).first()  # one toggle at a time per item
+    marks = Utile.objects.filter(membre=actor, **{field: obj})
+    marked = marks.exists()
+    wanted = (not marked) if utile is None else utile
+    if wanted and not marked:
+        Utile.objects.create(membre=actor, **{field: obj})
+    elif marked and not wanted:
+        marks.delete()
+    if wanted != marked:
+        count = (
+            Utile.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+        )
+        model.objects.filter(pk=obj.pk).update(nb_utile=Coalesce(Subquery(count), 0))
+    return wanted

@@ -22,6 +22,7 @@ urlpatterns = [
     path("questions/<slug:slug>/reponse-retenue/", views.question_accept, name="question-accept"),
     path("questions/<slug:slug>/moderer/", views.question_moderate, name="question-moderate"),
     path("questions/<slug:slug>/solliciter/", views.question_solicit, name="question-solicit"),
+    path("utile/<str:kind>/<int:pk>/", views.utile_toggle, name="utile-toggle"),
     path("messages/<int:pk>/masquer/", views.message_hide, name="message-hide"),
     path("messages/<int:pk>/signaler/", views.message_report, name="message-report"),
     path("messages/<str:kind>/<slug:slug>/", views.message_create, name="message-create"),

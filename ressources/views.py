@@ -110,10 +110,14 @@ def ressource_list(request):
 def ressource_detail(request, slug: str):
     user = request.user
     ressource = get_object_or_404(selectors.ressource_detail_qs(user=user), slug=slug)
+    messages_fil = selectors.messages_of(user=user, ressource=ressource)
     context = {
         "ressource": ressource,
+        "can_mark": permissions.can_mark_useful(user, ressource),
+        "marked": selectors.utile_marked(user=user, ressource=ressource),
+        "utiles": selectors.messages_marked_useful(user=user, messages=messages_fil),
         "versions": selectors.ressource_versions(ressource=ressource),
-        "messages_fil": selectors.messages_of(user=user, ressource=ressource),
+        "messages_fil": messages_fil,
         "message_form": MessageForm(),
         "motif_form": MotifForm(),
         "can_edit": permissions.can_edit(user, ressource),
@@ -244,10 +248,14 @@ def retour_list(request):
 def retour_detail(request, slug: str):
     user = request.user
     retour = get_object_or_404(selectors.retour_detail_qs(user=user), slug=slug)
+    messages_fil = selectors.messages_of(user=user, retour=retour)
     context = {
         "retour": retour,
+        "can_mark": permissions.can_mark_useful(user, retour),
+        "marked": selectors.utile_marked(user=user, retour=retour),
+        "utiles": selectors.messages_marked_useful(user=user, messages=messages_fil),
         "similaires": selectors.retours_similaires(user=user, retour=retour),
-        "messages_fil": selectors.messages_of(user=user, retour=retour),
+        "messages_fil": messages_fil,
         "message_form": MessageForm(),
         "motif_form": MotifForm(),
         "can_edit": permissions.can_edit(user, retour),
@@ -333,6 +341,7 @@ def question_detail(request, slug: str):
         else [],
         "can_solicit": can_solicit,
         "messages_fil": messages_fil,
+        "utiles": selectors.messages_marked_useful(user=user, messages=messages_fil),
         "message_form": MessageForm(),
         "motif_form": MotifForm(),
         "can_comment": permissions.can_comment(user, question),
@@ -499,6 +508,34 @@ def contribution_act(request, kind: str, pk: int):
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
     return redirect(obj)
+
+
+# --- « Utile » -----------------------------------------------------------------------------------
+
+UTILISABLE = {"ressource": Ressource, "retour": RetourExperience, "message": Message}
+
+
+@require_POST
+@login_required
+def utile_toggle(request, kind: str, pk: int):
+    """Mark a resource, a sheet or an answer as useful, or take the mark back; back to it."""
+    model = UTILISABLE.get(kind)
+    if model is None:
+        raise Http404
+    obj = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+    wanted = {"oui": True, "non": False}.get(request.POST.get("utile", ""))
+    try:
+        marked = services.utile_toggle(actor=request.user, obj=obj, utile=wanted)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    if marked:
+        messages.success(request, _("Merci : c'est noté comme utile."))
+    else:
+        messages.success(request, _("Votre marque « utile » est retirée."))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(obj.get_absolute_url())
 
 
 # --- moderation ------------------------------------------------------------------------------

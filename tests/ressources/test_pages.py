@@ -238,8 +238,9 @@ def test_hidden_question_and_messages_are_gone_for_members(client, equipe):
     assert Question.objects.visible_to(equipe).filter(pk=question.pk).exists()
 
 
-# Session, user, the resource, its themes, its towns, its versions, its messages.
-DETAIL_QUERIES = 7
+# Session, user, the resource, its themes, its towns, its versions, its messages, whether the
+# member marked it useful, which of its messages they marked.
+DETAIL_QUERIES = 9
 RETOUR_LIST_QUERIES = 6
 QUESTION_LIST_QUERIES = 7
 
