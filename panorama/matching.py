@@ -101,6 +101,9 @@ def compile_motif(motif: str) -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])" + " ".join(parts) + r"(?![a-z0-9])")
 
 
+WORD_CACHE = 200_000  # words whose rules are remembered (a few MB)
+
+
 class KeywordMatcher:
     """The rules a text matches, without trying every rule on every text.
 
@@ -115,8 +118,17 @@ class KeywordMatcher:
         self._prefix: dict[str, list[tuple[str, int]]] = {}  # three letters → (word start, rule)
         self._phrases: dict[str, list[int]] = {}  # three letters of the first word → rules of several words
         self._always: list[int] = []
+        self._known: set[str] = set()  # words already examined
+        self._relevant: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # word → (rules hit, phrases to try)
+        self._relevant_words: set[str] = set()
+        self._needs: list[frozenset[str]] = []  # the whole words a rule's text must hold
         for index, (rule, _pattern) in enumerate(self.rules):
             parts = rule.motif.split()
+            needs = set()
+            for part in parts:
+                part_words = normalise(part.rstrip("*")).split()
+                needs.update(part_words[:-1] if part.endswith("*") else part_words)
+            self._needs.append(frozenset(needs))
             words = normalise(rule.motif.replace("*", " ")).split()
             star = parts[-1].endswith("*")
             if len(words) == 1 and not star:
@@ -128,19 +140,36 @@ class KeywordMatcher:
             else:
                 self._always.append(index)  # « 5G* » and other very short phrases: always tried
 
+    def _learn(self, words: set[str]) -> None:
+        """Which rules each new word hits (exact word or prefix), and which phrases it calls for."""
+        if len(self._known) + len(words) > WORD_CACHE:
+            self._known.clear()
+            self._relevant.clear()
+            self._relevant_words.clear()
+        for word in words:
+            hits = list(self._exact.get(word, ()))
+            start = word[:3]
+            hits += [index for prefix, index in self._prefix.get(start, ()) if word.startswith(prefix)]
+            phrases = self._phrases.get(start, ())
+            if hits or phrases:
+                self._relevant[word] = (tuple(hits), tuple(phrases))
+                self._relevant_words.add(word)
+        self._known |= words
+
     def find(self, text: str) -> list[Rule]:
         normalised = normalise(text)
         words = set(normalised.split())
+        if unknown := words - self._known:  # words repeat from text to text: each is examined once
+            self._learn(unknown)
         hits: set[int] = set()
         tried: set[int] = set(self._always)
-        for word in words:
-            hits.update(self._exact.get(word, ()))
-            start = word[:3]
-            for prefix, index in self._prefix.get(start, ()):
-                if word.startswith(prefix):
-                    hits.add(index)
-            tried.update(self._phrases.get(start, ()))
-        hits.update(index for index in tried if self.rules[index][1].search(normalised))
+        for word in words & self._relevant_words:  # usually a handful of words
+            found, phrases = self._relevant[word]
+            hits.update(found)
+            tried.update(phrases)
+        tried -= hits
+        needs = self._needs
+        hits.update(index for index in tried if needs[index] <= words and self.rules[index][1].search(normalised))
         return [self.rules[index][0] for index in sorted(hits)]
 
 

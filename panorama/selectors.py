@@ -337,6 +337,15 @@ def ville_ids_by_code(*, codes: Iterable[str] | None = None) -> dict[str, int]:
     return dict(queryset.values_list("code_insee", "pk"))
 
 
+def villes_by_code() -> dict[str, tuple[int, str]]:
+    """Every town's id and name by INSEE code (ingestion links and indexes articles with them)."""
+    return {code: (pk, nom) for code, pk, nom in Ville.objects.order_by().values_list("code_insee", "pk", "nom")}
+
+
+def theme_names() -> dict[int, str]:
+    return dict(Theme.objects.order_by().values_list("pk", "nom"))
+
+
 def known_appearances(*, source: Source, canonical_urls: list[str], guids: list[str]) -> tuple[set[str], set[str]]:
     """Of these links and this source's GUIDs, the ones already stored."""
     urls = set(Parution.objects.filter(url_canonique__in=canonical_urls).values_list("url_canonique", flat=True))

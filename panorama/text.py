@@ -43,4 +43,6 @@ def tokens(text: str) -> list[tuple[str, bool]]:
 def normalise(text: str) -> str:
     """Lower-case folded words joined by single spaces (for keyword rules and titles)."""
     words = _WORD.findall(fold(text).lower())
-    return " ".join([ABBREVIATIONS.get(word, word) for word in words])
+    if "st" in words or "ste" in words:
+        words = [ABBREVIATIONS.get(word, word) for word in words]
+    return " ".join(words)

@@ -15,12 +15,15 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from reseau_acv.core.recherche import row_texts, texts_from, vector_sql, vocabulary_add
+
 from .. import selectors
 from ..dedup import StoryIndex, canonical_url
 from ..feeds import FeedError, parse_feed, plain
 from ..fetch import FetchError, fetch
 from ..matching import TownMatcher, keyword_matcher, title_fingerprint, town_matcher
 from ..models import ArticlePresse, Parution, Source
+from ..recherche import ARTICLE
 from ..recherche import refresh as search_refresh
 from .tagging import Tags, article_tag
 
@@ -80,7 +83,10 @@ class _Ingestion:
     def __init__(self, source: Source, entries: list, towns: TownMatcher | None = None):
         self.source = source
         self.departements = source.departements_list
-        self.ville_ids = selectors.ville_ids_by_code()
+        villes = selectors.villes_by_code()
+        self.ville_ids = {code: pk for code, (pk, _nom) in villes.items()}
+        self.ville_names = dict(villes.values())
+        self.theme_names = selectors.theme_names()
         self.towns, self.keywords = towns or town_matcher(), keyword_matcher()
         self.rows = []
         for entry in entries:
@@ -156,25 +162,53 @@ class _Ingestion:
             pending.append((key, tags, parution))
         if not pending:
             return
+        # Links and search texts gathered in memory: new stories get their whole search vector in
+        # their INSERT; stories of earlier feeds that gained an appearance are re-indexed after.
+        links: dict[str, set[tuple[object, int]]] = {"villes": set(), "themes": set(), "programmes": set()}
+        story_values: list[dict[str, list[str]]] = [
+            {"titre": [a.titre], "resume": [a.resume], "parutions__titre": [], "parutions__resume_flux": []}
+            for a in new_articles
+        ]
+        for key, tags, parution in pending:
+            ville_ids = [self.ville_ids[c] for c in sorted(tags.villes) if c in self.ville_ids]
+            links["villes"].update((key, pk) for pk in ville_ids)
+            links["themes"].update((key, t) for t in tags.themes)
+            links["programmes"].update((key, p) for p in tags.programmes)
+            if isinstance(key, tuple):
+                values = story_values[key[1]]
+                values["parutions__titre"].append(parution.titre)
+                values["parutions__resume_flux"].append(parution.resume_flux)
+        for name, path, labels in (
+            ("villes", "villes__nom", self.ville_names),
+            ("themes", "themes__nom", self.theme_names),
+        ):
+            for key, pk in sorted(links[name], key=lambda link: (str(link[0]), link[1])):
+                if isinstance(key, tuple):
+                    story_values[key[1]].setdefault(path, []).append(labels.get(pk, ""))
+        texts = [texts_from(ARTICLE, values) for values in story_values]
         with transaction.atomic():
-            _insert_articles(new_articles)
+            indexed = _insert_articles(new_articles, texts)
             for article in ArticlePresse.objects.select_for_update().filter(pk__in=list(merges)):
                 for tags in merges[article.pk]:
                     _merge_into(article, tags)
                 article.save(update_fields=["statut", "motifs", "modifie_le"])
-            links: dict[str, set[tuple[int, int]]] = {"villes": set(), "themes": set(), "programmes": set()}
-            for key, tags, parution in pending:
-                article_pk = new_articles[key[1]].pk if isinstance(key, tuple) else key
-                parution.article_id = article_pk
-                links["villes"].update((article_pk, self.ville_ids[c]) for c in tags.villes if c in self.ville_ids)
-                links["themes"].update((article_pk, t) for t in tags.themes)
-                links["programmes"].update((article_pk, p) for p in tags.programmes)
+            for _key, _tags, parution in pending:
+                parution.article_id = new_articles[_key[1]].pk if isinstance(_key, tuple) else _key
             _insert_appearances([parution for _key, _tags, parution in pending])
+
+            def article_pk(key) -> int:
+                return new_articles[key[1]].pk if isinstance(key, tuple) else key
+
             new = {article.pk for article in new_articles}
             for name, column in (("villes", "ville_id"), ("themes", "theme_id"), ("programmes", "programme_id")):
-                _insert_links(getattr(ArticlePresse, name).through, column, sorted(links[name]), new=new)
-            # Title, towns and the feed's text (for matching only) are searched: index the stories touched.
-            search_refresh(sorted(new | set(merges)))
+                pairs = sorted((article_pk(key), pk) for key, pk in links[name])
+                _insert_links(getattr(ArticlePresse, name).through, column, pairs, new=new)
+            # Title, towns and the feed's text (for matching only) are searched.
+            if indexed:
+                vocabulary_add({article.pk: text for article, text in zip(new_articles, texts, strict=True)})
+                search_refresh(sorted(merges))
+            else:
+                search_refresh(sorted(new | set(merges)))
 
 
 # Bulk writes of a whole feed. On PostgreSQL, new rows go through ``COPY`` (ids reserved from the
@@ -215,10 +249,13 @@ def _copy(model, columns: list[str], rows: list[tuple]) -> None:
             copy.write_row(row)
 
 
-def _insert_articles(articles: list[_NewStory]) -> None:
-    """Insert new stories and set their ids."""
+STAGING = "panorama_ingestion_nouveaux"
+
+
+def _insert_articles(articles: list[_NewStory], texts: list[dict[str, list[str]]]) -> bool:
+    """Insert new stories and set their ids; on PostgreSQL with their search vector (returns True)."""
     if not articles:
-        return
+        return True
     if connection.vendor != "postgresql":
         fields = ("titre", "empreinte", "publie_le", "statut", "motifs", "resume", "visibilite")
         created = ArticlePresse.objects.bulk_create(
@@ -226,36 +263,36 @@ def _insert_articles(articles: list[_NewStory]) -> None:
         )
         for story, article in zip(articles, created, strict=True):
             story.pk = article.pk
-        return
+        return False
     table = ArticlePresse._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(articles)]
         )
         ids = [row[0] for row in cursor.fetchall()]
-    now = timezone.now()
-    for article, pk in zip(articles, ids, strict=True):
-        article.pk = pk
-    columns = [
-        "id",
-        "cree_le",
-        "modifie_le",
-        "titre",
-        "empreinte",
-        "publie_le",
-        "statut",
-        "motifs",
-        "resume",
-        "visibilite",
-    ]
-    _copy(
-        ArticlePresse,
-        columns,
-        [
-            (a.pk, now, now, a.titre, a.empreinte, a.publie_le, a.statut, json.dumps(a.motifs), a.resume, a.visibilite)
-            for a in articles
-        ],
-    )
+        for article, pk in zip(articles, ids, strict=True):
+            article.pk = pk
+        # Rows are copied into a temporary table, then inserted with the vector PostgreSQL computes
+        # from their texts: each row and its index entries are written once.
+        cursor.execute(
+            f"CREATE TEMP TABLE {STAGING} (id bigint, titre text, empreinte text, publie_le timestamptz, "
+            "statut text, motifs jsonb, resume text, visibilite text, a text, b text, c text, d text) ON COMMIT DROP"
+        )
+        with cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
+            for a, text in zip(articles, texts, strict=True):
+                copy.write_row(
+                    (a.pk, a.titre, a.empreinte, a.publie_le, a.statut, json.dumps(a.motifs), a.resume, a.visibilite)
+                    + row_texts(text)
+                )
+        now = timezone.now()
+        cursor.execute(
+            f"INSERT INTO {table} (id, cree_le, modifie_le, titre, empreinte, publie_le, statut, motifs, resume, "  # noqa: S608 (our tables)
+            f"visibilite, recherche) SELECT n.id, %s, %s, n.titre, n.empreinte, n.publie_le, n.statut, n.motifs, "
+            f"n.resume, n.visibilite, {vector_sql('n')} FROM {STAGING} AS n",
+            [now, now],
+        )
+        cursor.execute(f"DROP TABLE {STAGING}")
+    return True
 
 
 def _insert_appearances(parutions: list[_Appearance]) -> None:

@@ -83,3 +83,44 @@ def test_a_keyword_rule_preview_finds_articles_through_the_search_index(client, 
     assert count == 2
     assert sorted(a.titre for a in sample) == ["Commerçants de Blois en fête", "Les commerces rouvrent"]
     assert reverse("panorama:article-list") == URL
+
+
+def _lexemes() -> dict[str, set[tuple[str, str]]]:
+    """Each article's search vector as (word, weight) pairs (positions depend on the order texts are joined)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.titre, u.lexeme, w FROM panorama_articlepresse a, unnest(a.recherche) u, unnest(u.weights) w"
+        )
+        vectors: dict[str, set[tuple[str, str]]] = {}
+        for titre, lexeme, weight in cursor.fetchall():
+            vectors.setdefault(titre, set()).add((lexeme, weight))
+    return vectors
+
+
+def test_ingestion_writes_the_same_search_vector_as_a_full_index_refresh(villes, regles):
+    """The vector ingestion computes from the texts it holds (title, towns, themes, every appearance's title
+    and text, a story syndicated twice in one feed included) is the one the index would rebuild from the tables."""
+    entries = [
+        {
+            "title": "Blois : la halle rouvre après travaux",
+            "link": "https://nr.example/blois-halle",
+            "id": "a",
+            "summary": "Les commerçants de Vendôme et de Blois saluent la réhabilitation.",
+        },
+        {
+            "title": "Blois : la halle rouvre après travaux",
+            "link": "https://autre.example/blois-halle",
+            "id": "b",
+            "summary": "Copropriété dégradée, OPAH-RU prolongée.",
+        },
+        {"title": "Football : victoire à domicile", "link": "https://nr.example/foot", "id": "c", "summary": ""},
+    ]
+    report = services.ingest_entries(source=SourceFactory(departements="41"), entries=entries)
+    assert (report.created, report.merged) == (2, 1)
+    written = _lexemes()
+    assert ("vendom", "B") in written["Blois : la halle rouvre après travaux"]  # a town's name, weight B
+    assert ("copropriet", "D") in written["Blois : la halle rouvre après travaux"]  # the second appearance's text
+    index_refresh(ARTICLE, ArticlePresse.objects.values_list("pk", flat=True))
+    assert _lexemes() == written

@@ -4,7 +4,7 @@ thesaurus, typo tolerance, and ranking compiled for PostgreSQL (stored vectors, 
 the global search explicitly."""
 
 from .extraits import excerpt
-from .index import Champ, Index, index_refresh, sqlite_forget
+from .index import Champ, Index, index_refresh, row_texts, sqlite_forget, texts_from, vector_sql, vocabulary_add
 from .moteur import CANDIDATES, COUNT_LIMIT, FEW_CANDIDATES, Resultats, search
 from .page import Recherche, choose, excerpt_text, in_order, parse_text, rechercher
 from .requete import Requete, parse
@@ -25,6 +25,10 @@ __all__ = [
     "Resultats",
     "excerpt",
     "index_refresh",
+    "row_texts",
+    "texts_from",
+    "vector_sql",
+    "vocabulary_add",
     "parse",
     "search",
     "sqlite_forget",

@@ -71,6 +71,27 @@ def texts_of(index: Index, ids: list[int], *, using: str) -> dict[int, dict[str,
     return texts
 
 
+def texts_from(index: Index, values: dict[str, Iterable[str]]) -> dict[str, list[str]]:
+    """One row's text per weight from its fields' values already in memory (``{path: [values]}``).
+
+    For a writer that inserts many rows and computes their vector in the same statement (see
+    :func:`vector_sql`) instead of reading them back; the weights come from the index's declaration."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    for champ in index.champs:
+        texts[champ.poids].extend(str(value) for value in values.get(champ.path, ()) if value)
+    return texts
+
+
+def vector_sql(alias: str) -> str:
+    """The PostgreSQL expression of the weighted vector from text columns ``alias.a`` … ``alias.d``."""
+    return " || ".join(f"setweight(to_tsvector('{CONFIG}', coalesce({alias}.{w.lower()}, '')), '{w}')" for w in WEIGHTS)
+
+
+def row_texts(texts: dict[str, list[str]]) -> tuple[str, str, str, str]:
+    """The four texts (weights A to D) of one row, as the vector's columns take them."""
+    return tuple(" ".join(texts.get(w, [])).replace("\x00", " ") for w in WEIGHTS)  # type: ignore[return-value]
+
+
 def sqlite_create_table(index: Index, *, using: str = "default") -> None:
     with connections[using].cursor() as cursor:
         cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {index.fts_table} USING fts5(a, b, c, d)")
@@ -89,7 +110,7 @@ def index_refresh(index: Index, ids: Iterable[int] | None = None, *, using: str 
             _postgresql_write(index, texts, using=using)
         elif vendor == "sqlite":
             _sqlite_write(index, texts, using=using)
-        _vocabulary_add(texts, using=using)
+        vocabulary_add(texts, using=using)
     return len(ids)
 
 
@@ -97,12 +118,11 @@ def _postgresql_write(index: Index, texts: dict, *, using: str) -> None:
     rows, params = [], []
     for pk, parts in texts.items():
         rows.append("(%s, %s, %s, %s, %s)")
-        params += [pk, *(" ".join(parts.get(w, [])).replace("\x00", " ") for w in WEIGHTS)]
+        params += [pk, *row_texts(parts)]
     if not rows:
         return
-    vector = " || ".join(f"setweight(to_tsvector('{CONFIG}', v.{w.lower()}), '{w}')" for w in WEIGHTS)
     sql = (
-        f"UPDATE {index.table} AS t SET recherche = {vector} "  # noqa: S608 (table and weights are ours)
+        f"UPDATE {index.table} AS t SET recherche = {vector_sql('v')} "  # noqa: S608 (table and weights are ours)
         f"FROM (VALUES {', '.join(rows)}) AS v(id, a, b, c, d) WHERE t.id = v.id"
     )
     with connections[using].cursor() as cursor:
@@ -133,8 +153,10 @@ def sqlite_forget(index: Index, ids: Iterable[int], *, using: str = "default") -
         cursor.execute(f"DELETE FROM {index.fts_table} WHERE rowid IN ({', '.join('%s' for _ in ids)})", ids)  # noqa: S608
 
 
-def _vocabulary_add(texts: dict, *, using: str) -> None:
-    """The words of titles and summaries (weights A and B) become known to typo tolerance."""
+def vocabulary_add(texts: dict, *, using: str = "default") -> None:
+    """The words of titles and summaries (weights A and B) become known to typo tolerance.
+
+    ``texts`` holds each row's text per weight (``{pk: {"A": [...], ...}}``)."""
     from ..models import MotIndexe
 
     found = set()
