@@ -58,22 +58,31 @@ def canonical_url(url: str) -> str:
 SAME_STORY = 0.7  # share of words two titles of one story have in common (Jaccard)
 
 
-_ORDER: dict[str, int] = {}  # each word's place in the fixed hash order (words repeat: computed once)
+class _Ranks(dict):
+    """Each word's place in the fixed hash order, computed once (words repeat from title to title)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 200_000:
+            self.clear()
+        rank = self[word] = zlib.crc32(word.encode())
+        return rank
 
 
-def _rank(word: str) -> int:
-    rank = _ORDER.get(word)
-    if rank is None:
-        if len(_ORDER) > 200_000:
-            _ORDER.clear()
-        rank = _ORDER[word] = zlib.crc32(word.encode())
-    return rank
+_RANK = _Ranks().__getitem__
+
+
+def _sample(words: frozenset[str], size: int = 4) -> list[str]:
+    """The ``size`` words of a title that come first in the fixed hash order (a « min-hash » sample)."""
+    return sorted(words, key=_RANK)[:size]
+
+
+def _pairs(sample: list[str]) -> list[tuple[str, str]]:
+    return [(a, b) for k, a in enumerate(sample) for b in sample[k + 1 :]]
 
 
 def _keys(fingerprint: str, sample: int = 4) -> list[tuple[str, str]]:
-    """Pairs among the first words of a title in a fixed hash order (a « min-hash » sample)."""
-    words = sorted(set(fingerprint.split()), key=_rank)[:sample]
-    return [(a, b) for k, a in enumerate(words) for b in words[k + 1 :]]
+    """Pairs among the first words of a title in a fixed hash order."""
+    return _pairs(_sample(frozenset(fingerprint.split()), sample))
 
 
 class StoryIndex:
@@ -95,9 +104,10 @@ class StoryIndex:
             self.add(key, fingerprint)
 
     def add(self, key: object, fingerprint: str) -> None:
-        self._words[key] = frozenset(fingerprint.split())
+        words = frozenset(fingerprint.split())
+        self._words[key] = words
         self._by_title[fingerprint] = key
-        for pair in _keys(fingerprint):
+        for pair in _pairs(_sample(words)):
             self._by_pair.setdefault(pair, []).append(key)
 
     def find(self, fingerprint: str, *, threshold: float = SAME_STORY) -> object | None:
@@ -110,12 +120,16 @@ class StoryIndex:
             return same
         smallest, largest = max(threshold * size, 3), size / threshold  # Jaccard ≤ smaller / larger size
         seen = set()
-        for pair in _keys(fingerprint, sample=3):  # indexed under four words, looked up by three
-            for key in reversed(self._by_pair.get(pair, ())[-self._per_bucket :]):
+        by_pair, stories, per_bucket = self._by_pair, self._words, self._per_bucket
+        for pair in _pairs(_sample(words, 3)):  # indexed under four words, looked up by three
+            bucket = by_pair.get(pair)
+            if not bucket:
+                continue
+            for key in reversed(bucket[-per_bucket:]):
                 if key in seen:
                     continue
                 seen.add(key)
-                other = self._words[key]
+                other = stories[key]
                 other_size = len(other)
                 if other_size < smallest or other_size > largest:
                     continue

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -348,10 +349,17 @@ def theme_names() -> dict[int, str]:
 
 def known_appearances(*, source: Source, canonical_urls: list[str], guids: list[str]) -> tuple[set[str], set[str]]:
     """Of these links and this source's GUIDs, the ones already stored."""
+    guids = [g for g in guids if g]
+    if connection.vendor == "postgresql":
+        # A whole feed's links as one array parameter, not thousands of placeholders to build and parse.
+        table = Parution._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT url_canonique FROM {table} WHERE url_canonique = ANY(%s)", [canonical_urls])  # noqa: S608 (our table)
+            urls = {row[0] for row in cursor.fetchall()}
+            cursor.execute(f"SELECT guid FROM {table} WHERE source_id = %s AND guid = ANY(%s)", [source.pk, guids])  # noqa: S608 (our table)
+            return urls, {row[0] for row in cursor.fetchall()}
     urls = set(Parution.objects.filter(url_canonique__in=canonical_urls).values_list("url_canonique", flat=True))
-    known_guids = set(
-        Parution.objects.filter(source=source, guid__in=[g for g in guids if g]).values_list("guid", flat=True)
-    )
+    known_guids = set(Parution.objects.filter(source=source, guid__in=guids).values_list("guid", flat=True))
     return urls, known_guids
 
 

@@ -26,6 +26,7 @@ capitalised words capitalised in the text (« la mer » is not Mer). Then, in or
 from __future__ import annotations
 
 import csv
+import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -271,7 +272,7 @@ def gazetteer() -> Gazetteer:
                 exige_departement=row["exige_departement"] == "oui",
             )
         )
-    return Gazetteer(
+    places = Gazetteer(
         trie=trie,
         current=frozenset(current),
         chef_lieu=chef_lieu,
@@ -279,6 +280,12 @@ def gazetteer() -> Gazetteer:
         region={d["code"]: d["region"] for d in departements},
         names=len(rows),
     )
+    # The gazetteer's hundreds of thousands of objects live as long as the process: set apart from
+    # the garbage collector, which would otherwise walk them at every full collection (ingestion
+    # allocates a lot and triggered them often).
+    gc.collect()
+    gc.freeze()
+    return places
 
 
 @lru_cache(maxsize=1)

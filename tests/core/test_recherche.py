@@ -175,3 +175,27 @@ def test_every_search_on_postgresql_goes_through_an_index(index):
         plan = explain_uses_index(index.model._base_manager.all(), index, parse_text("friche commerciale"))
     assert "Seq Scan" not in plan
     assert f"{index.table}_recherche_gin" in plan or f"{index.table}_pkey" in plan
+
+
+def test_folding_looks_only_at_unusual_characters_and_folds_as_before():
+    """The fast fold (plain ASCII left to C) gives what the character-by-character definition gives."""
+    import random
+    import unicodedata
+
+    from reseau_acv.core.recherche.texte import LIGATURES, fold
+
+    def reference(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES).lower())
+        return "".join(c for c in decomposed if not unicodedata.combining(c) and (c.isprintable() or c.isspace()))
+
+    samples = [
+        "Réhabilitation à Châteauroux : l’été des Œuvres, Noël, ﬁn, Straße",
+        "tab\there, line\nfeed\r, nul\x00, bell\x07, escape\x1b, unit\x1f, del\x7f, nbsp\xa0, narrow\u202f",
+        "emoji 🚲, grec Ωμέγα, cyrillique Ёж, arabe مرحبا, zéro-largeur\u200b, combinant e\u0301",
+    ]
+    rng = random.Random(5)
+    alphabet = [chr(c) for c in (*range(0, 0x250), *range(0x300, 0x370), 0x2019, 0x202F, 0x1F6B2, 0xFB01)]
+    samples += ["".join(rng.choices(alphabet, k=200)) for _ in range(200)]
+    for text in samples:
+        assert fold(text) == reference(text)
+    assert fold("Réhabilitation à Châteauroux, Œuvre") == "rehabilitation a chateauroux, oeuvre"
