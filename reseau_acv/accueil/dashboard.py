@@ -16,6 +16,7 @@ from villes.selectors import user_villes
 
 from .contributions import waiting
 from .models import Preferences
+from .premiers_pas import demarrage, demarrage_due
 from .queues import staff_queues
 
 
@@ -45,6 +46,17 @@ def equipe_panel(user) -> Panel | None:
     return Panel("a-traiter", "À traiter", "accueil/includes/_panel_equipe.html", {"queues": staff_queues(user=user)})
 
 
+def demarrer_panel(user) -> Panel | None:
+    """A new member: the two questions still to answer, then « Pour bien démarrer » for a while."""
+    if user.premiers_pas_le is None:
+        return Panel(
+            "premiers-pas", "Deux questions pour bien démarrer", "accueil/includes/_panel_premiers_pas.html", {}
+        )
+    if not demarrage_due(user):
+        return None
+    return Panel("demarrer", "Pour bien démarrer", "accueil/includes/_panel_demarrer.html", {"d": demarrage(user=user)})
+
+
 def attente_panel(user) -> Panel | None:
     """What waits on the member: their drafts and what the team sent back, with its reason."""
     items, total = waiting(user=user)
@@ -66,7 +78,13 @@ def rencontres_panel(user) -> Panel | None:
     )
 
 
-PANELS: list[Callable[..., Panel | None]] = [equipe_panel, attente_panel, villes_panel, preferences_panel]
+PANELS: list[Callable[..., Panel | None]] = [
+    equipe_panel,
+    demarrer_panel,
+    attente_panel,
+    villes_panel,
+    preferences_panel,
+]
 PANELS.append(rencontres_panel)
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
+from villes.fields import VillesField
 from villes.models import Ville
 
 from .models import Frequence, Preferences
@@ -82,4 +83,31 @@ class ThesaurusForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_("L'aperçu montre ce que cette recherche trouve avec et sans l'entrée."),
+    )
+
+
+class PremiersPasForm(forms.Form):
+    """The two questions of a new member's first sign-in: what I follow, and how often I want e-mail."""
+
+    villes = VillesField(
+        label=_("Les villes que je suis"),
+        required=False,
+        help_text=_(
+            "Vos villes de mission sont déjà là ; ajoutez-en d'autres en tapant leur nom ou leur code INSEE "
+            "(plusieurs : séparez-les par « ; »)."
+        ),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Les thèmes que je suis"),
+        queryset=Theme.objects.order_by("ordre", "nom"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Le tableau de bord et le résumé vous montrent d'abord ce qui porte sur ces thèmes."),
+    )
+    frequence = forms.ChoiceField(
+        label=_("Le résumé des nouveautés par courriel"),
+        choices=Frequence.choices,
+        initial=Frequence.HEBDOMADAIRE,
+        widget=forms.RadioSelect,
+        help_text=_("Les réponses à vos questions et ce qui vous est adressé arrivent à part, tout de suite."),
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,8 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reseau_acv.comptes.models import Role, User
+from reseau_acv.core import notifications
+from reseau_acv.core.models import Suivi, Theme
 from reseau_acv.core.outbox import Outgoing, outbox_record, outbox_record_many, render_email
-from villes.models import Mission
+from reseau_acv.core.permissions import is_member
+from villes.models import Mission, Ville
 
 from . import digest as digest_lib
 from .models import SECTION_FIELDS, EnvoiDigest, Frequence, Preferences
@@ -72,6 +76,57 @@ def preferences_update(
     preferences.villes.set(villes)
     preferences.themes.set(themes)
     return preferences
+
+
+# --- First steps ----------------------------------------------------------------------------------
+
+
+def _follows_set(*, actor, model, chosen) -> None:
+    """The member follows exactly ``chosen`` among objects of ``model`` (themes, or towns)."""
+    wanted = {obj.pk: obj for obj in chosen}
+    current = dict(
+        Suivi.objects.filter(membre=actor, cible_type=ContentType.objects.get_for_model(model)).values_list(
+            "cible_id", "pk"
+        )
+    )
+    for pk, obj in wanted.items():
+        if pk not in current:
+            notifications.follow(actor=actor, target=obj)
+    for cible_id, suivi_id in current.items():
+        if cible_id not in wanted:
+            notifications.unfollow(actor=actor, suivi_id=suivi_id)
+
+
+@transaction.atomic
+def premiers_pas_save(*, actor, villes, themes, frequence: str) -> Preferences:
+    """A new member answers the two questions of their first sign-in: the towns and themes they
+    follow (as follows, and in their digest's choices), and how often they want the digest."""
+    if not is_member(actor):
+        raise PermissionDenied
+    if frequence not in Frequence.values:
+        raise ValidationError(_("Fréquence inconnue."))
+    preferences, _created = Preferences.objects.select_for_update().get_or_create(user=actor)
+    preferences.frequence = frequence
+    if frequence != Frequence.AUCUNE:
+        preferences.desabonne_le = None
+    preferences.save()
+    preferences.villes.set(villes)
+    preferences.themes.set(themes)
+    _follows_set(actor=actor, model=Theme, chosen=themes)
+    _follows_set(actor=actor, model=Ville, chosen=villes)
+    actor.premiers_pas_le = timezone.now()
+    actor.save(update_fields=["premiers_pas_le"])
+    return preferences
+
+
+@transaction.atomic
+def premiers_pas_skip(*, actor) -> None:
+    """« Plus tard »: the member is not asked again; the dashboard keeps a link to the choices."""
+    if not is_member(actor):
+        raise PermissionDenied
+    if actor.premiers_pas_le is None:
+        actor.premiers_pas_le = timezone.now()
+        actor.save(update_fields=["premiers_pas_le"])
 
 
 def unsubscribe_token(user) -> str:

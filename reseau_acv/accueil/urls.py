@@ -7,6 +7,7 @@ app_name = "accueil"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("bienvenue/", views.premiers_pas, name="premiers-pas"),
     path("annuaire/<int:pk>/", views.member_detail, name="membre"),
     path("recherche/", views.search, name="search"),
     path("recherche/thesaurus/", views.thesaurus_list, name="thesaurus"),

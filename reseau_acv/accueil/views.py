@@ -25,8 +25,16 @@ from villes.models import Programme, Ville
 from . import contributions as contributions_lib
 from . import donnees, membres, services, stats
 from .dashboard import dashboard_panels
-from .forms import AccountDeleteForm, DataRequestForm, DataRequestLookupForm, PreferencesForm, ThesaurusForm
+from .forms import (
+    AccountDeleteForm,
+    DataRequestForm,
+    DataRequestLookupForm,
+    PreferencesForm,
+    PremiersPasForm,
+    ThesaurusForm,
+)
 from .models import SECTION_FIELDS, JournalDonnees
+from .premiers_pas import premiers_pas_initial
 from .search import GROUPES_BY_KEY, MIN_QUERY_LENGTH, PER_PAGE, Filtres, page_results, search_group, search_page
 
 
@@ -43,6 +51,25 @@ def home(request):
 @login_required
 def dashboard(request):
     return render(request, "accueil/dashboard.html", {"panels": dashboard_panels(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def premiers_pas(request):
+    """The two short questions of a new member's first sign-in (and, later, to change the answers)."""
+    if request.method == "POST" and request.POST.get("action") == "plus-tard":
+        services.premiers_pas_skip(actor=request.user)
+        messages.info(request, _("Vous pourrez choisir vos villes et thèmes plus tard, depuis le tableau de bord."))
+        return redirect("accueil:dashboard")
+    form = PremiersPasForm(request.POST or None, initial=premiers_pas_initial(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.premiers_pas_save(
+            actor=request.user, villes=data["villes"], themes=data["themes"], frequence=data["frequence"]
+        )
+        messages.success(request, _("C'est noté. Voici de quoi bien démarrer."))
+        return redirect("accueil:dashboard")
+    return render(request, "accueil/premiers_pas.html", {"form": form})
 
 
 MEMBER_ITEMS_PER_PAGE = 20

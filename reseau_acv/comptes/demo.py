@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from reseau_acv.core.models import Theme
 
 from .models import Organisation, Role, User
 
+# The demo accounts are established members: their first steps are behind them.
+DEMO_ANCIENNETE_JOURS = 60
 DEMO_PASSWORD = "demo-reseau-acv"  # noqa: S105 (published in the README; demo refused in production)
 
 ORGANISATIONS = [
@@ -146,6 +151,7 @@ def seed_accounts() -> dict[str, User]:
         user.first_name, user.last_name, user.role = first, last, role
         user.organisation, user.fonction, user.consentement_annuaire = organisations[org], fonction, consent
         user.is_superuser = user.is_staff = superuser
+        user.premiers_pas_le = user.premiers_pas_le or timezone.now() - timedelta(days=DEMO_ANCIENNETE_JOURS)
         user.set_password(DEMO_PASSWORD)
         user.save()
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})

@@ -135,6 +135,12 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Ce que vous savez faire ou avez déjà mené : « OPAH-RU, foncier commercial, concertation »."),
     )
+    premiers_pas_le = models.DateTimeField(
+        _("premiers pas faits le"),
+        null=True,
+        blank=True,
+        help_text=_("Quand le membre a répondu (ou passé) les deux questions de sa première connexion."),
+    )
     consentement_annuaire = models.BooleanField(
         _("apparaître dans l'annuaire des membres"),
         default=False,

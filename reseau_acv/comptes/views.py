@@ -1,4 +1,5 @@
 from allauth.account.utils import perform_login
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -37,7 +38,7 @@ def invitation_accept(request, token: str):
         except services.InvitationError as error:
             return render(request, "comptes/invitation_invalid.html", {"reason": str(error)}, status=410)
         messages.success(request, _("Bienvenue dans le réseau ! Votre compte est créé."))
-        return perform_login(request, user, redirect_url="/tableau-de-bord/")
+        return perform_login(request, user, redirect_url=settings.INVITATION_ACCEPT_REDIRECT_URL)
     return render(request, "comptes/invitation_accept.html", {"form": form, "invitation": invitation})
 
 

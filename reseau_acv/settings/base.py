@@ -115,6 +115,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accueil:dashboard"
+# Where an invited member lands once their account is created: the two questions of their first steps.
+INVITATION_ACCEPT_REDIRECT_URL = "/bienvenue/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "accueil:home"
 ACCOUNT_ADAPTER = "reseau_acv.comptes.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}

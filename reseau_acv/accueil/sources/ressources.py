@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
@@ -133,30 +135,41 @@ register_staff_queue(
 # --- Dashboard ------------------------------------------------------------------------------------
 
 
+# Leads' « Nouveautés »: what was published in this many days (older items are not news).
+NOUVEAUTES_JOURS = 90
+
+
 def ressources_panel(user) -> Panel | None:
-    """Leads: what is new in the network on their themes. Partners: what is open to them."""
+    """Leads: what is new in the network (on their themes when they chose some). Partners: what is open to them."""
     if is_equipe(user):
         return None
-    queryset = Ressource.objects.visible_to(user).published().order_by("-publie_le")
+    queryset = Ressource.objects.visible_to(user).published().order_by("-publie_le", "-pk")
+    themes: list = []
     if user.is_chef_de_projet:
-        themes = list(Theme.objects.filter(pk__in=_followed_themes(user)).values_list("pk", flat=True))
+        from ..premiers_pas import followed_themes
+
+        themes = followed_themes(user=user)
+        queryset = queryset.filter(publie_le__gte=timezone.now() - timedelta(days=NOUVEAUTES_JOURS))
         if themes:
-            queryset = queryset.filter(themes__in=themes).distinct()
-        title = _("Nouveautés du réseau sur mes thèmes")
+            links = Ressource.themes.through.objects.filter(theme_id__in=[t.pk for t in themes])
+            queryset = queryset.filter(pk__in=links.values("ressource_id"))
+            title = _("Nouveautés du réseau sur mes thèmes")
+        else:
+            title = _("Nouveautés du réseau")
     else:
         title = _("Ressources ouvertes aux partenaires")
     return Panel(
         "ressources",
         str(title),
         "accueil/includes/_panel_ressources.html",
-        {"title": title, "ressources": [(r, url_of(r)) for r in queryset[:5]]},
+        {
+            "title": title,
+            "ressources": [(r, url_of(r)) for r in queryset[:5]],
+            "lead": user.is_chef_de_projet,
+            "themes": themes,
+            "jours": NOUVEAUTES_JOURS,
+        },
     )
-
-
-def _followed_themes(user):
-    from ..models import Preferences
-
-    return Preferences.themes.through.objects.filter(preferences__user=user).values("theme_id")
 
 
 PANELS.append(ressources_panel)
