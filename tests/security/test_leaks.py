@@ -681,3 +681,15 @@ def test_nobody_can_sign_up_without_an_invitation(client):
     )
     assert User.objects.count() == before
     assert not User.objects.filter(email="intrus@example.org").exists()
+
+
+@pytest.mark.parametrize("role", ["partenaire", "chef_de_projet", "equipe"])
+def test_member_page_lists_exactly_what_the_role_may_see(client_for, catalogue, role):
+    """A member's page and its « voir tout » list show each role the author's resources at its levels, never unpublished ones."""
+    client = client_for(role)
+    problems = []
+    for query in ("", "?voir=ressources"):
+        content = client.get(reverse("accueil:membre", args=[catalogue.auteur.pk]) + query).content.decode()
+        problems += _check_markers(content, catalogue, ["ressource"], role)
+        problems += [f"{mark('ressource', s)}: shown" for s in MODERATED_STATUSES if mark("ressource", s) in content]
+    assert problems == []
