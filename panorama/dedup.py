@@ -96,19 +96,24 @@ class StoryIndex:
     """
 
     def __init__(self, stories: list[tuple[object, str]], *, per_bucket: int = 100):
-        self._by_pair: dict[tuple[str, str], list[object]] = {}
+        # A bucket holds (story, its words, how many) so that a candidate is judged without look-ups.
+        self._by_pair: dict[tuple[str, str], list[tuple[object, frozenset[str], int]]] = {}
         self._by_title: dict[str, object] = {}
-        self._words: dict[object, frozenset[str]] = {}
         self._per_bucket = per_bucket
         for key, fingerprint in stories:
             self.add(key, fingerprint)
 
     def add(self, key: object, fingerprint: str) -> None:
         words = frozenset(fingerprint.split())
-        self._words[key] = words
         self._by_title[fingerprint] = key
+        entry = (key, words, len(words))
+        by_pair = self._by_pair
         for pair in _pairs(_sample(words)):
-            self._by_pair.setdefault(pair, []).append(key)
+            bucket = by_pair.get(pair)
+            if bucket is None:
+                by_pair[pair] = [entry]
+            else:
+                bucket.append(entry)
 
     def find(self, fingerprint: str, *, threshold: float = SAME_STORY) -> object | None:
         """The most recent indexed story whose title shares ``threshold`` of its words (Jaccard)."""
@@ -119,19 +124,13 @@ class StoryIndex:
         if (same := self._by_title.get(fingerprint)) is not None:
             return same
         smallest, largest = max(threshold * size, 3), size / threshold  # Jaccard ≤ smaller / larger size
-        seen = set()
-        by_pair, stories, per_bucket = self._by_pair, self._words, self._per_bucket
+        by_pair, per_bucket = self._by_pair, self._per_bucket
         for pair in _pairs(_sample(words, 3)):  # indexed under four words, looked up by three
             bucket = by_pair.get(pair)
             if not bucket:
                 continue
-            for key in reversed(bucket[-per_bucket:]):
-                if key in seen:
-                    continue
-                seen.add(key)
-                other = stories[key]
-                other_size = len(other)
-                if other_size < smallest or other_size > largest:
+            for key, other, other_size in reversed(bucket[-per_bucket:]):
+                if not smallest <= other_size <= largest:
                     continue
                 common = len(words & other)
                 if common >= threshold * (size + other_size - common):

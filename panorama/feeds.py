@@ -32,6 +32,7 @@ CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]+)[\"']", re.IGNORECASE)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._\-]+)", re.IGNORECASE)
 _MARKUP = re.compile(r"[<&]")
+_UNTIDY_SPACE = re.compile(r"^\s|\s$|\s\s|[^\S ]")  # spaces that « one line » would change
 # Read as Windows-1252: its superset of Latin-1 is what servers that say « ISO-8859-1 » send.
 _WINDOWS_1252 = {"latin_1", "iso8859_1", "ascii", "cp1252", "iso8859_15"}
 
@@ -53,6 +54,8 @@ def plain(text: str | None) -> str:
         return ""
     if _MARKUP.search(text):
         text = html.unescape(nh3.clean(text, tags=set()))
+    elif not _UNTIDY_SPACE.search(text):
+        return text  # already plain (a feed read by parse_feed, read again by ingestion)
     return " ".join(text.split())
 
 

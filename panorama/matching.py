@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .text import STOP_WORDS, fold, normalise, tokens
+from .text import STOP_WORDS, Words, fold, normalise, read, tokens
 from .towns import Exception_, Mention, TownMatcher, build_matcher, gazetteer
 
 __all__ = [
@@ -156,9 +156,10 @@ class KeywordMatcher:
                 self._relevant_words.add(word)
         self._known |= words
 
-    def find(self, text: str) -> list[Rule]:
-        normalised = normalise(text)
-        words = set(normalised.split())
+    def find(self, text: str | Words) -> list[Rule]:
+        read_text = read(text)
+        normalised = read_text.normalised
+        words = set(read_text.words)
         if unknown := words - self._known:  # words repeat from text to text: each is examined once
             self._learn(unknown)
         hits: set[int] = set()

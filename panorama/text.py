@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Small words that stay lower case inside a name (« Nogent-le-Rotrou », « de l'Île-Bouchard »).
 LINK_WORDS = frozenset(
@@ -46,3 +47,32 @@ def normalise(text: str) -> str:
     if "st" in words or "ste" in words:
         words = [ABBREVIATIONS.get(word, word) for word in words]
     return " ".join(words)
+
+
+_SPLIT = re.compile(r"([A-Za-z0-9]+)")  # words, and what separates them
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text read once for every matcher: its words folded as written (``raws``), in lower case
+    with « St » spelt out (``words``), and what precedes each (``seps``; the last one ends the text)."""
+
+    raws: list[str]
+    words: list[str]
+    seps: list[str]
+
+    @property
+    def normalised(self) -> str:
+        """As :func:`normalise` gives it."""
+        return " ".join(self.words)
+
+
+def read(text: str | Words) -> Words:
+    if isinstance(text, Words):
+        return text
+    parts = _SPLIT.split(fold(text))
+    raws = parts[1::2]
+    words = list(map(str.lower, raws))
+    if "st" in words or "ste" in words:
+        words = [ABBREVIATIONS.get(word, word) for word in words]
+    return Words(raws=raws, words=words, seps=parts[::2])

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import csv
 import gc
+import itertools
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,13 +37,13 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .text import ABBREVIATIONS, LINK_WORDS, fold, tokens
+from .text import LINK_WORDS, Words, fold, read, tokens
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NATIONAL_DIR = settings.BASE_DIR / "data" / "reference" / "national"
 REGION_DEPARTEMENTS = frozenset({"18", "28", "36", "37", "41", "45"})
 
-_WORD = re.compile(r"[A-Za-z0-9]+")
+_FIRST = operator.itemgetter(0)
 _PLAIN = re.compile(r"[ '\-]*")  # a separator that keeps words in one phrase (no punctuation)
 _HONORIFIC_SEP = re.compile(r"\.? *")
 
@@ -320,26 +322,27 @@ class TownMatcher:
         for exception in exceptions:
             self.exceptions.setdefault(exception.code, []).append(exception)
         self.size = self.places.trie.size + self.extra.size
+        self.first_words = frozenset(self.places.trie.root) | frozenset(self.extra.root)
 
     # --- Reading the text ----------------------------------------------------------------------
 
-    def find(self, text: str, *, departements: Iterable[str] = (), source_id: int | None = None) -> list[Mention]:
-        """Tracked towns named in ``text``, one mention per town, in order of appearance."""
+    def find(
+        self, text: str | Words, *, departements: Iterable[str] = (), source_id: int | None = None
+    ) -> list[Mention]:
+        """Tracked towns named in ``text`` (or its :class:`Words`), one mention per town, in order of appearance."""
         source_deps = frozenset(departements) - {""} or REGION_DEPARTEMENTS
-        folded = fold(text)
-        raws = _WORD.findall(folded)
-        if not raws:
+        read_text = read(text)
+        seps, raws, words = read_text.seps, read_text.raws, read_text.words
+        # Only the words some name begins with are looked at (set operations in C, then a few positions).
+        firsts = self.first_words.intersection(words)
+        if not firsts:
             return []
-        seps = _WORD.split(folded)  # seps[k] is what precedes word k; seps[n] what follows the last
-        words = _WORD.findall(folded.lower())
-        if "st" in words or "ste" in words:
-            words = [ABBREVIATIONS.get(word, word) for word in words]
-        caps = [raw[0].isupper() for raw in raws]
+        caps = list(map(str.isupper, map(_FIRST, raws)))
         found: dict[str, Mention] = {}
         i = 0
         # A name starts with a capital, or with « le », « la », « l' », « du »… before one.
-        for start in [k for k, word in enumerate(words) if caps[k] or word in STARTS]:
-            if start < i:
+        for start in itertools.compress(range(len(words)), map(firsts.__contains__, words)):
+            if start < i or not (caps[start] or words[start] in STARTS):
                 continue
             alias, end = self._longest(words, caps, start)
             if alias is None:

@@ -17,6 +17,7 @@ from ..matching import KeywordMatcher, TownMatcher, keyword_matcher, normalise, 
 from ..models import ArticlePresse, RegleMotCle
 from ..permissions import can_curate, require
 from ..recherche import refresh as search_refresh
+from ..text import read
 
 
 @dataclass
@@ -48,7 +49,8 @@ def article_tag(
     towns = towns or town_matcher()
     keywords = keywords or keyword_matcher()
     tags = Tags()
-    for mention in towns.find(f"{titre}\n{texte}", departements=departements, source_id=source_id):
+    words = read(f"{titre}\n{texte}")  # read once for both matchers
+    for mention in towns.find(words, departements=departements, source_id=source_id):
         tags.villes.add(mention.code_insee)
         tags.motifs.append(
             {
@@ -60,7 +62,7 @@ def article_tag(
                 "contexte": mention.contexte,
             }
         )
-    for rule in keywords.find(f"{titre}\n{texte}"):
+    for rule in keywords.find(words):
         if rule.theme_id:
             tags.themes.add(rule.theme_id)
         if rule.programme_id:

@@ -73,3 +73,19 @@ def test_stories_far_apart_in_time_stay_separate(villes):
     later = RSS.replace("Oct 2026", "Nov 2026").replace("presse.example/", "presse.example/novembre/")
     report = services.ingest_entries(source=source, entries=entries(later.replace("<guid>rss-", "<guid>nov-")))
     assert report.created == 3
+
+
+def test_plain_text_keeps_a_tidy_line_as_it_is_and_tidies_the_others():
+    """A title already on one line is returned unchanged; any other spacing is tidied as before."""
+    import random
+
+    from panorama.feeds import plain
+
+    rng = random.Random(3)
+    spaces = [" ", "\t", "\n", "\r", "\x0b", "\x1c", "\xa0", "\u2009", "\u202f", "a", "é", "B"]
+    for _ in range(20000):
+        text = "".join(rng.choices(spaces, k=rng.randint(1, 8)))
+        assert plain(text) == " ".join(text.split())
+    tidy = "Blois : la halle rouvre"
+    assert plain(tidy) is tidy
+    assert plain("<p>Blois&nbsp;:  la <b>halle</b></p>") == "Blois : la halle"

@@ -1,5 +1,7 @@
 """Press search on the panorama: the platform's engine, the team's summary shown, never the feed's text."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import feedparser
 import pytest
 from django.urls import reverse
@@ -99,9 +101,16 @@ def _lexemes() -> dict[str, set[tuple[str, str]]]:
     return vectors
 
 
-def test_ingestion_writes_the_same_search_vector_as_a_full_index_refresh(villes, regles):
+@pytest.mark.parametrize("batch", [1000, 1], ids=["one batch", "a batch per entry, written by a thread"])
+def test_ingestion_writes_the_same_search_vector_as_a_full_index_refresh(villes, regles, batch, monkeypatch):
     """The vector ingestion computes from the texts it holds (title, towns, themes, every appearance's title
-    and text, a story syndicated twice in one feed included) is the one the index would rebuild from the tables."""
+    and text, a story syndicated twice in one feed included) is the one the index would rebuild from the tables;
+    also when the feed is written in batches by a writer thread, the second appearance in a later batch."""
+    from panorama.services import bulk, ingestion
+
+    monkeypatch.setattr(ingestion, "BATCH", batch)
+    threads = []
+    monkeypatch.setattr(bulk, "ThreadPoolExecutor", lambda *a, **k: threads.append(1) or ThreadPoolExecutor(*a, **k))
     entries = [
         {
             "title": "Blois : la halle rouvre après travaux",
@@ -119,6 +128,11 @@ def test_ingestion_writes_the_same_search_vector_as_a_full_index_refresh(villes,
     ]
     report = services.ingest_entries(source=SourceFactory(departements="41"), entries=entries)
     assert (report.created, report.merged) == (2, 1)
+    assert len(threads) == (batch == 1)
+    halle = ArticlePresse.objects.get(titre__startswith="Blois")
+    assert sorted(v.nom for v in halle.villes.all()) == ["Blois", "Vendôme"]
+    assert "habitat" in {t.slug for t in halle.themes.all()}  # « OPAH-RU », in the second appearance
+    assert halle.parutions.count() == 2
     written = _lexemes()
     assert ("vendom", "B") in written["Blois : la halle rouvre après travaux"]  # a town's name, weight B
     assert ("copropriet", "D") in written["Blois : la halle rouvre après travaux"]  # the second appearance's text

@@ -1,0 +1,202 @@
+"""Bulk writes of a feed's new stories, appearances and links, in batches.
+
+On PostgreSQL each batch goes through ``COPY``: no model instance and no SQL text per row. New
+stories are copied into a temporary table, then inserted with the search vector PostgreSQL
+computes from the texts ingestion holds (each row and its index entries written once). With
+several batches, a writer thread sends them on the caller's connection — in the caller's
+transaction — while the caller tags and groups the next batch: PostgreSQL's work (stemming,
+indexes) and Python's then run side by side, on two cores. Elsewhere (SQLite), ``bulk_create``
+in the caller's thread.
+
+A batch names stories by object: a new story gets its id when its batch is written, and the
+appearances and links that follow it in the same batch use it.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.utils import timezone
+from psycopg.pq import TransactionStatus
+
+from reseau_acv.core.recherche import vector_sql
+
+from ..models import ArticlePresse, Parution
+
+STAGING = "panorama_ingestion_nouveaux"
+INERROR = TransactionStatus.INERROR
+LINKS = {"villes": "ville_id", "themes": "theme_id", "programmes": "programme_id"}
+
+
+@dataclass(slots=True, eq=False)
+class NewStory:
+    titre: str
+    empreinte: str
+    publie_le: datetime
+    statut: str
+    motifs: list
+    resume: str = ""
+    visibilite: str = ArticlePresse._meta.get_field("visibilite").default
+    pk: int | None = None
+
+
+@dataclass(slots=True)
+class Appearance:
+    story: NewStory | int  # a story of this batch, or the id of a stored one
+    source_id: int
+    url: str
+    url_canonique: str
+    guid: str
+    titre: str
+    publie_le: datetime
+    resume_flux: str
+
+    @property
+    def article_id(self) -> int:
+        return self.story if isinstance(self.story, int) else self.story.pk
+
+
+@dataclass
+class Batch:
+    stories: list[NewStory] = field(default_factory=list)
+    texts: list[tuple[str, str, str, str]] = field(default_factory=list)  # each story's search text, weights A–D
+    appearances: list[Appearance] = field(default_factory=list)
+    links: dict[str, list[tuple[NewStory, int]]] = field(default_factory=lambda: {name: [] for name in LINKS})
+
+
+class Writer:
+    """Writes batches in order: in a thread beside the caller's (``threaded``), or at once."""
+
+    def __init__(self, *, threaded: bool):
+        self.postgresql = connection.vendor == "postgresql"
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="panorama-ecriture") if threaded else None
+        self._pending: list[Future] = []
+        if self.postgresql:
+            # psycopg's connection itself, taken in the caller's thread (Django's wrapper belongs to
+            # it): the writer thread's statements run in the caller's transaction, one at a time.
+            connection.ensure_connection()
+            self._raw = connection.connection
+            # Foreign keys (Django makes them deferred to the commit) are checked as each batch is
+            # written — beside the tagging of the next one — rather than all at once at the end.
+            with self._raw.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    def write(self, batch: Batch) -> None:
+        if self._pool is None:
+            self._write(batch)
+        else:
+            self._pending.append(self._pool.submit(self._write, batch))
+
+    def close(self) -> None:
+        """Wait for every batch; the first error is raised here, in the caller's transaction."""
+        try:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                for future in self._pending:
+                    future.result()
+        finally:
+            if self.postgresql and self._raw.info.transaction_status != INERROR:
+                with self._raw.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default, for the rest of the transaction
+
+    def _write(self, batch: Batch) -> None:
+        if not self.postgresql:
+            _bulk_create(batch)
+            return
+        with self._raw.cursor() as cursor:
+            if batch.stories:
+                _copy_stories(cursor, batch)
+            now = timezone.now()
+            columns = ["cree_le", "modifie_le", "article_id", "source_id", "url", "url_canonique", "guid", "titre"]
+            _copy(
+                cursor,
+                Parution._meta.db_table,
+                [*columns, "publie_le", "resume_flux"],
+                (
+                    (
+                        now,
+                        now,
+                        p.article_id,
+                        p.source_id,
+                        p.url,
+                        p.url_canonique,
+                        p.guid,
+                        p.titre,
+                        p.publie_le,
+                        p.resume_flux,
+                    )
+                    for p in batch.appearances
+                ),
+            )
+            for name, column in LINKS.items():
+                if batch.links[name]:
+                    through = getattr(ArticlePresse, name).through
+                    _copy(
+                        cursor,
+                        through._meta.db_table,
+                        ["articlepresse_id", column],
+                        ((story.pk, pk) for story, pk in batch.links[name]),
+                    )
+
+
+def _copy(cursor, table: str, columns: list[str], rows) -> None:
+    names = ", ".join(f'"{column}"' for column in columns)
+    with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _copy_stories(cursor, batch: Batch) -> None:
+    table = ArticlePresse._meta.db_table
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(batch.stories)]
+    )
+    for story, (pk,) in zip(batch.stories, cursor.fetchall(), strict=True):
+        story.pk = pk
+    cursor.execute(
+        f"CREATE TEMP TABLE {STAGING} (id bigint, titre text, empreinte text, publie_le timestamptz, "
+        "statut text, motifs jsonb, resume text, visibilite text, a text, b text, c text, d text) ON COMMIT DROP"
+    )
+    with cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
+        for s, text in zip(batch.stories, batch.texts, strict=True):
+            copy.write_row(
+                (s.pk, s.titre, s.empreinte, s.publie_le, s.statut, json.dumps(s.motifs), s.resume, s.visibilite) + text
+            )
+    now = timezone.now()
+    cursor.execute(
+        f"INSERT INTO {table} (id, cree_le, modifie_le, titre, empreinte, publie_le, statut, motifs, resume, "  # noqa: S608 (our tables)
+        f"visibilite, recherche) SELECT n.id, %s, %s, n.titre, n.empreinte, n.publie_le, n.statut, n.motifs, "
+        f"n.resume, n.visibilite, {vector_sql('n')} FROM {STAGING} AS n",
+        [now, now],
+    )
+    cursor.execute(f"DROP TABLE {STAGING}")
+
+
+def _bulk_create(batch: Batch) -> None:
+    fields = ("titre", "empreinte", "publie_le", "statut", "motifs", "resume", "visibilite")
+    created = ArticlePresse.objects.bulk_create(
+        [ArticlePresse(**{name: getattr(s, name) for name in fields}) for s in batch.stories]
+    )
+    for story, article in zip(batch.stories, created, strict=True):
+        story.pk = article.pk
+    fields = ("source_id", "url", "url_canonique", "guid", "titre", "publie_le", "resume_flux")
+    Parution.objects.bulk_create(
+        [Parution(article_id=p.article_id, **{name: getattr(p, name) for name in fields}) for p in batch.appearances]
+    )
+    for name, column in LINKS.items():
+        through = getattr(ArticlePresse, name).through
+        through.objects.bulk_create([through(articlepresse_id=s.pk, **{column: pk}) for s, pk in batch.links[name]])
+
+
+def link_stored(links: dict[str, set[tuple[int, int]]]) -> None:
+    """Links of stories stored before this batch: those already there are skipped."""
+    for name, column in LINKS.items():
+        if links[name]:
+            through = getattr(ArticlePresse, name).through
+            through.objects.bulk_create(
+                [through(articlepresse_id=a, **{column: b}) for a, b in sorted(links[name])], ignore_conflicts=True
+            )
