@@ -53,13 +53,19 @@ class ModeratedQuerySet(VisibleQuerySet):
     def published(self):
         return self.filter(statut=Statut.PUBLIE)
 
-    def visible_to(self, user):
+    @staticmethod
+    def visibility_rule(user, prefix: str = "") -> Q:
+        """The rule of ``visible_to``: for this model's rows, or (with ``prefix``, « question__ »)
+        for rows joined to them — so that messages read their thread's rule through a join."""
         if is_equipe(user):
-            return self.all()
-        rule = Q(statut=Statut.PUBLIE, visibilite__in=levels_for(user))
+            return Q()
+        rule = Q(**{f"{prefix}statut": Statut.PUBLIE, f"{prefix}visibilite__in": levels_for(user)})
         if is_member(user):
-            rule |= Q(auteur=user)
-        return self.filter(rule)
+            rule |= Q(**{f"{prefix}auteur": user})
+        return rule
+
+    def visible_to(self, user):
+        return self.filter(self.visibility_rule(user))
 
     def awaiting_moderation(self):
         return self.filter(statut=Statut.PROPOSE)
@@ -287,10 +293,12 @@ class Question(Moderated):
 class MessageQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Messages whose thread the user may see; hidden ones only for staff and their author."""
+        # The thread's own rule, read through the join (no scan of every visible thread).
+        rule = ModeratedQuerySet.visibility_rule
         parents = (
-            Q(question__in=Question.objects.visible_to(user))
-            | Q(ressource__in=Ressource.objects.visible_to(user))
-            | Q(retour__in=RetourExperience.objects.visible_to(user))
+            (Q(question__isnull=False) & rule(user, "question__"))
+            | (Q(ressource__isnull=False) & rule(user, "ressource__"))
+            | (Q(retour__isnull=False) & rule(user, "retour__"))
         )
         if is_equipe(user):
             return self.filter(parents)

@@ -390,18 +390,20 @@ def question_suggestions(
                 ngettext("a partagé %(n)d ressource sur ces thèmes", "a partagé %(n)d ressources sur ces thèmes", n)
                 % {"n": n},
             )
-        # Answers the askers retained, on the same themes.
+        # Answers the askers retained, on the same themes: read from the questions the viewer may
+        # see (a retained answer is part of its question), its author counted once per question.
         rows = (
-            Message.objects.visible_to(viewer)
-            .filter(question__themes__in=themes, question__reponse_retenue=F("pk"), auteur__isnull=False)
-            .exclude(auteur_id__in=[pk for pk in skip if pk])
-            .values("auteur_id")
+            Question.objects.visible_to(viewer)
+            .published()
+            .filter(themes__in=themes, reponse_retenue__masque=False, reponse_retenue__auteur__isnull=False)
+            .exclude(reponse_retenue__auteur_id__in=[pk for pk in skip if pk])
+            .values(auteur_retenu=F("reponse_retenue__auteur_id"))
             .annotate(n=Count("pk", distinct=True))
             .order_by("-n")[:EVIDENCE_ROWS]
         )
         for row in rows:
             n = row["n"]
-            suggestion(row["auteur_id"]).add(
+            suggestion(row["auteur_retenu"]).add(
                 2 * min(n, 3),
                 ngettext("%(n)d réponse retenue sur ces thèmes", "%(n)d réponses retenues sur ces thèmes", n)
                 % {"n": n},
