@@ -8,7 +8,6 @@ key that makes it go exactly once per person: re-running a service records nothi
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reseau_acv.comptes.models import User
+from reseau_acv.core import notifications
 from reseau_acv.core.markdown import markdown_to_text
+from reseau_acv.core.notifications import Audience, notify, wanting_email
 from reseau_acv.core.outbox import Attachment, Outgoing, outbox_record, outbox_record_many, render_email
 from reseau_acv.core.permissions import may_animate
 from reseau_acv.core.visibility import Visibilite, max_level_for
@@ -50,23 +51,10 @@ EDITABLE_FIELDS = (
 REMINDERS = {"j7": timedelta(days=7), "j1": timedelta(days=1)}
 
 
-# Apps built on this one (``accueil`` holds the members' e-mail preferences) narrow the audience
-# of invitations without ``rencontres`` importing them: each filter takes and returns a User
-# QuerySet, e.g. ``lambda users: users.exclude(preferences__invitations_rencontres=False)``.
-_INVITATION_AUDIENCE_FILTERS: list[Callable[[QuerySet], QuerySet]] = []
-
-
-def register_invitation_audience_filter(audience_filter: Callable[[QuerySet], QuerySet]) -> None:
-    if audience_filter not in _INVITATION_AUDIENCE_FILTERS:
-        _INVITATION_AUDIENCE_FILTERS.append(audience_filter)
-
-
 def invitation_audience(rencontre: Rencontre) -> QuerySet:
-    """Members invited when ``rencontre`` is published: those who may see it, minus opt-outs."""
-    users = User.objects.able_to_see(rencontre.visibilite)
-    for audience_filter in _INVITATION_AUDIENCE_FILTERS:
-        users = audience_filter(users)
-    return users.order_by("pk")
+    """Members invited when ``rencontre`` is published: those who may see it and want the
+    invitation by e-mail (core's notification choices say so)."""
+    return wanting_email("invitation", User.objects.able_to_see(rencontre.visibilite)).order_by("pk")
 
 
 def _require_staff(actor) -> None:
@@ -207,7 +195,7 @@ def rencontre_update(
             fields += ["rappel_j7_le", "rappel_j1_le"]
         rencontre.full_clean(exclude=["themes", "materiaux"])
         if changed and rencontre.statut == Rencontre.Statut.PUBLIEE:
-            _notify_change(rencontre, changed=changed)
+            _notify_change(rencontre, changed=changed, actor=actor)
         _lock_unchanged(read)
         rencontre.save(update_fields=[*fields, "modifie_le"])
         if themes is not None:
@@ -221,24 +209,57 @@ def rencontre_update(
     return rencontre
 
 
-def _notify_change(rencontre: Rencontre, *, changed: list[str]) -> int:
-    labels = [str(Rencontre._meta.get_field(field).verbose_name) for field in changed]
+def _tell_registered(
+    rencontre: Rencontre, *, actor: User | None, event: str, text: str, purpose: str, template: str, context: dict
+) -> int:
+    """Registered members and the waiting list (kind « rencontre »), then the meeting's
+    followers (« suivi »), each once if they may still see it: a notification, and the e-mail
+    as they chose — for the registered, the meeting's own message with its calendar file."""
+    registrations = {i.membre_id: i for i in rencontre.inscriptions.actives()}
     attachments = {
         True: _ics_attachment(rencontre, with_video_link=True),
         False: _ics_attachment(rencontre, with_video_link=False),
     }
-    return _record_many(
-        [
-            _outgoing(
-                purpose="rencontre_modification",
-                obj=f"{rencontre.pk}.v{rencontre.version}",
-                membre=inscription.membre,
-                template="modification",
-                context={"rencontre": rencontre, "inscription": inscription, "changements": labels},
-                attachment=attachments[inscription.statut == Inscription.Statut.INSCRIT],
-            )
-            for inscription in _still_allowed(rencontre.inscriptions.actives(), rencontre)
-        ]
+
+    def email(membre: User) -> Outgoing | None:
+        inscription = registrations.get(membre.pk)
+        if inscription is None:
+            return None  # a follower: the notification's own message
+        return _outgoing(
+            purpose=purpose,
+            obj=event.partition(":")[2],
+            membre=membre,
+            template=template,
+            context={"inscription": inscription, **context},
+            attachment=attachments[
+                inscription.statut == Inscription.Statut.INSCRIT and purpose != "rencontre_annulation"
+            ],
+        )
+
+    return notify(
+        event=event,
+        actor=actor,
+        target=rencontre,
+        visible_to=Rencontre.objects.visible_to,
+        url=rencontre.get_absolute_url(),
+        audiences=[
+            Audience("rencontre", list(registrations), text),
+            Audience("suivi", notifications.followers(rencontre), text),
+        ],
+        email=email,
+    ).emails
+
+
+def _notify_change(rencontre: Rencontre, *, changed: list[str], actor: User | None = None) -> int:
+    labels = [str(Rencontre._meta.get_field(field).verbose_name) for field in changed]
+    return _tell_registered(
+        rencontre,
+        actor=actor,
+        event=f"rencontre_modification:{rencontre.pk}.v{rencontre.version}",
+        text=_("La rencontre change : %(champs)s") % {"champs": ", ".join(labels)},
+        purpose="rencontre_modification",
+        template="modification",
+        context={"rencontre": rencontre, "changements": labels},
     )
 
 
@@ -290,19 +311,14 @@ def rencontre_cancel(*, actor: User, rencontre: Rencontre) -> Rencontre:
         rencontre.annulee_le = timezone.now()
         rencontre.version += 1
         if was == Rencontre.Statut.PUBLIEE:
-            attachment = _ics_attachment(rencontre, with_video_link=False)
-            _record_many(
-                [
-                    _outgoing(
-                        purpose="rencontre_annulation",
-                        obj=rencontre.pk,
-                        membre=inscription.membre,
-                        template="annulation",
-                        context={"rencontre": rencontre},
-                        attachment=attachment,
-                    )
-                    for inscription in _still_allowed(rencontre.inscriptions.actives(), rencontre)
-                ]
+            _tell_registered(
+                rencontre,
+                actor=actor,
+                event=f"rencontre_annulation:{rencontre.pk}",
+                text=_("La rencontre est annulée"),
+                purpose="rencontre_annulation",
+                template="annulation",
+                context={"rencontre": rencontre},
             )
         _lock_unchanged(read, statut=was)
         rencontre.save(update_fields=["statut", "annulee_le", "version", "modifie_le"])

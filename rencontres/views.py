@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reseau_acv.core.csv_export import csv_response
 from reseau_acv.core.pagination import paginate
 from reseau_acv.core.permissions import equipe_required, may_animate
+from reseau_acv.core.selectors import is_following
 from reseau_acv.core.views import get_visible_or_404
 
 from . import ical, selectors, services
@@ -61,6 +62,7 @@ def rencontre_detail(request, pk: int):
         "inscriptions": list(selectors.rencontre_inscriptions(rencontre=rencontre)) if staff else [],
         "materiau_form": MateriauForm(prefix="materiau") if staff else None,
         "now": timezone.now(),
+        "suivi": is_following(user=request.user, target=rencontre),
     }
     return render(request, "rencontres/rencontre_detail.html", context)
 

@@ -332,6 +332,9 @@ class Message(TimeStampedModel):
     masque = models.BooleanField(_("masqué"), default=False)
     motif_masquage = models.TextField(_("motif du masquage"), blank=True)
     nb_utile = models.PositiveIntegerField(_("marqué utile par"), default=0, editable=False)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("membres mentionnés"), blank=True, related_name="+"
+    )
 
     objects = MessageQuerySet.as_manager()
 

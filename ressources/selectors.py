@@ -95,7 +95,12 @@ def ressource_versions(*, ressource: Ressource) -> list[FichierVersion]:
 
 
 def messages_of(*, user, **fil) -> list[Message]:
-    return list(Message.objects.visible_to(user).filter(**fil).select_related("auteur", "auteur__organisation"))
+    return list(
+        Message.objects.visible_to(user)
+        .filter(**fil)
+        .select_related("auteur", "auteur__organisation")
+        .prefetch_related("mentions")
+    )
 
 
 def ressources_latest(*, user, limit: int = 5) -> list[Ressource]:

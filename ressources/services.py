@@ -20,8 +20,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from reseau_acv.core.notifications import notify
-from reseau_acv.core.outbox import outbox_record, render_email
+from reseau_acv.core import notifications
+from reseau_acv.core.markdown import markdown_to_text
+from reseau_acv.core.mentions import find_mentions
+from reseau_acv.core.notifications import Audience, notify
+from reseau_acv.core.outbox import Outgoing, render_email
 from reseau_acv.core.permissions import may_moderate
 
 from . import permissions
@@ -191,6 +194,7 @@ def ressource_create(
         _attach_file(actor=actor, ressource=ressource, fichier=fichier)
     search_refresh(ressource)
     _after_contribution(actor=actor, obj=ressource, was=None)
+    notifications.follow_automatically(users=[actor], target=ressource)
     return ressource
 
 
@@ -248,6 +252,7 @@ def retour_create(
     retour.ressources.set(ressources)
     search_refresh(retour)
     _after_contribution(actor=actor, obj=retour, was=None)
+    notifications.follow_automatically(users=[actor], target=retour)
     return retour
 
 
@@ -330,15 +335,37 @@ def _require_moderator(actor) -> None:
         raise PermissionDenied
 
 
-def _tell_author(*, purpose: str, obj, motif: str = "") -> None:
+def _tell_author(*, actor, purpose: str, obj, motif: str = "") -> None:
+    """The author hears of the moderation outcome: a notification, and the e-mail as they chose
+    (at once by default), which keeps its own wording and its key per decision."""
     auteur = obj.auteur
-    if auteur is None or not auteur.is_active or not auteur.email:
+    if auteur is None:
         return
-    outbox_record(
-        purpose=f"ressources.{purpose}",
-        obj=f"{obj._meta.label_lower}:{obj.pk}:{obj.modifie_le:%Y%m%d%H%M%S%f}",
-        to=auteur.email,
-        email=render_email(f"ressources/{purpose}", {"objet": obj, "auteur": auteur, "motif": motif}),
+    key = f"{obj._meta.label_lower}:{obj.pk}:{obj.modifie_le:%Y%m%d%H%M%S%f}"
+    if purpose == "publication":
+        text = _("Votre contribution « %(titre)s » est publiée.") % {"titre": obj}
+    else:
+        text = _("Votre contribution « %(titre)s » vous est renvoyée : %(motif)s") % {"titre": obj, "motif": motif}
+
+    def email(user):
+        return Outgoing(
+            purpose=f"ressources.{purpose}",
+            obj=key,
+            to=user.email,
+            email=render_email(f"ressources/{purpose}", {"objet": obj, "auteur": user, "motif": motif}),
+        )
+
+    notify(
+        kind="moderation",
+        event=f"moderation:{key}",
+        actor=actor,
+        recipients=[auteur],
+        text=text[:300],
+        target=obj,
+        visible_to=type(obj).objects.visible_to,
+        url=obj.get_absolute_url(),
+        excerpt=motif,
+        email=email,
     )
 
 
@@ -357,8 +384,7 @@ def contenu_publish(*, actor, obj: Moderable) -> Moderable:
         fields.append("publie_le")
     obj.save(update_fields=fields)
     _record(actor=actor, action=ActeModeration.Action.PUBLIER, obj=obj)
-    if obj.auteur_id != actor.pk:
-        _tell_author(purpose="publication", obj=obj)
+    _tell_author(actor=actor, purpose="publication", obj=obj)
     return obj
 
 
@@ -376,7 +402,7 @@ def contenu_send_back(*, actor, obj: Moderable, motif: str) -> Moderable:
     obj.motif_moderation = motif
     obj.save(update_fields=["statut", "motif_moderation", "modifie_le"])
     _record(actor=actor, action=ActeModeration.Action.RENVOYER, obj=obj, motif=motif)
-    _tell_author(purpose="renvoi", obj=obj, motif=motif)
+    _tell_author(actor=actor, purpose="renvoi", obj=obj, motif=motif)
     return obj
 
 
@@ -412,7 +438,27 @@ def question_create(*, actor, data: dict, themes: Iterable = (), villes: Iterabl
     question.themes.set(themes)
     question.villes.set(villes)
     search_refresh(question)
+    notifications.follow_automatically(users=[actor], target=question)
+    _tell_theme_and_town_followers(actor=actor, question=question)
     return question
+
+
+def _tell_theme_and_town_followers(*, actor, question: Question) -> None:
+    """Members who follow one of the question's themes or towns hear of it (in their digest by default)."""
+    targets = [*question.themes.all(), *question.villes.all()]
+    if not targets:
+        return
+    notify(
+        kind="nouvelle_question",
+        event=f"question:{question.pk}",
+        actor=actor,
+        recipients=get_user_model().objects.filter(pk__in=notifications.followers(*targets)),
+        text=_("Nouvelle question sur un thème ou une ville que vous suivez"),
+        target=question,
+        visible_to=Question.objects.visible_to,
+        url=question.get_absolute_url(),
+        excerpt=question.corps,
+    )
 
 
 @transaction.atomic
@@ -427,8 +473,41 @@ def message_create(*, actor, fil: Fil, corps: str) -> Message:
         raise ValidationError({"corps": _("Le message est vide.")})
     field = {Question: "question", Ressource: "ressource", RetourExperience: "retour"}[type(fil)]
     message = Message.objects.create(auteur=actor, corps=corps, **{field: fil})
+    mentioned = find_mentions(corps)
+    if mentioned:
+        message.mentions.set(mentioned)
     search_refresh(message)  # answers and comments are searched with their thread
+    _tell_thread(actor=actor, fil=fil, message=message, mentioned=mentioned)
+    notifications.follow_automatically(users=[actor], target=fil)
     return message
+
+
+def _tell_thread(*, actor, fil: Fil, message: Message, mentioned: list) -> None:
+    """An answer or a comment: the thread's author (if they still follow it), the members it
+    mentions, and the thread's followers are told, each once, if they may see it."""
+    nom = actor.get_full_name() or _("Un membre du réseau")
+    followers = set(notifications.followers(fil))
+    author = [fil.auteur_id] if fil.auteur_id in followers else []
+    if isinstance(fil, Question):
+        to_author = _("%(nom)s a répondu à votre question") % {"nom": nom}
+        to_followers = _("%(nom)s a répondu à une question que vous suivez") % {"nom": nom}
+    else:
+        to_author = _("%(nom)s a commenté votre contribution") % {"nom": nom}
+        to_followers = _("%(nom)s a commenté un contenu que vous suivez") % {"nom": nom}
+    notify(
+        event=f"message:{message.pk}",
+        actor=actor,
+        target=message,
+        visible_to=Message.objects.visible_to,
+        url=message.get_absolute_url(),
+        thread=fil,
+        excerpt=markdown_to_text(message.corps),
+        audiences=[
+            Audience("reponse" if isinstance(fil, Question) else "commentaire", author, to_author),
+            Audience("mention", mentioned, _("%(nom)s vous a mentionné·e") % {"nom": nom}),
+            Audience("suivi", followers, to_followers),
+        ],
+    )
 
 
 @transaction.atomic
@@ -469,6 +548,18 @@ def question_accept_answer(*, actor, question: Question, message: Message | None
         raise ValidationError(_("Cette réponse n'appartient pas à cette question."))
     question.reponse_retenue = message
     question.save(update_fields=["reponse_retenue", "modifie_le"])
+    if message is not None and message.auteur_id:
+        notify(
+            kind="reponse_retenue",
+            event=f"reponse_retenue:{message.pk}",
+            actor=actor,
+            recipients=[message.auteur_id],
+            text=_("Votre réponse est retenue par l'auteur de la question"),
+            target=message,
+            visible_to=Message.objects.visible_to,
+            url=message.get_absolute_url(),
+            thread=question,
+        )
     return question
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reseau_acv.core.permissions import equipe_required, may_moderate
+from reseau_acv.core.selectors import is_following
 from reseau_acv.core.views import get_visible_or_404
 
 from . import permissions, selectors, services
@@ -125,6 +126,7 @@ def ressource_detail(request, slug: str):
         "can_moderate": may_moderate(user),
         "raisons": RAISONS_RENVOI,
         "kind": "ressource",
+        "suivi": is_following(user=user, target=ressource),
     }
     return render(request, "ressources/ressource_detail.html", context)
 
@@ -263,6 +265,7 @@ def retour_detail(request, slug: str):
         "can_moderate": may_moderate(user),
         "raisons": RAISONS_RENVOI,
         "kind": "retour",
+        "suivi": is_following(user=user, target=retour),
     }
     return render(request, "ressources/retourexperience_detail.html", context)
 
@@ -316,7 +319,10 @@ def retour_update(request, slug: str):
 def question_list(request):
     user = request.user
     filterset, page, _text = _filtered_page(request, QuestionFilter, selectors.questions_list)
+    theme = filterset.form.cleaned_data.get("theme") if filterset.is_bound and filterset.is_valid() else None
     context = {
+        "theme": theme,
+        "theme_suivi": bool(theme) and is_following(user=user, target=theme),
         "reserve_aux_membres": selectors.reserved_for_members(user=user, model=Question),
         "filter": filterset,
         "page": page,
@@ -349,6 +355,7 @@ def question_detail(request, slug: str):
         "can_moderate": may_moderate(user),
         "raisons": RAISONS_RENVOI,
         "kind": "question",
+        "suivi": is_following(user=user, target=question),
     }
     return render(request, "ressources/question_detail.html", context)
 

@@ -14,6 +14,7 @@ from reseau_acv.comptes import services as comptes_services
 from reseau_acv.comptes.models import Invitation
 from reseau_acv.core.pagination import paginate
 from reseau_acv.core.permissions import equipe_required
+from reseau_acv.core.selectors import is_following
 
 from . import pickers, selectors, services
 from .carte import carte_departement, carte_france, contours
@@ -42,6 +43,7 @@ def ville_detail(request, slug: str):
         "missions": list(selectors.ville_missions(ville=ville)) if request.user.is_authenticated else [],
         "missions_reservees": not request.user.is_authenticated and selectors.ville_missions(ville=ville).exists(),
         "sections": town_sections(ville=ville, user=request.user),
+        "suivi": is_following(user=request.user, target=ville),
     }
     return render(request, "villes/ville_detail.html", context)
 

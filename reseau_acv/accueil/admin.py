@@ -5,8 +5,8 @@ from .models import EnvoiDigest, Preferences
 
 @admin.register(Preferences)
 class PreferencesAdmin(admin.ModelAdmin):
-    list_display = ["user", "frequence", "invitations_rencontres", "desabonne_le"]
-    list_filter = ["frequence", "invitations_rencontres"]
+    list_display = ["user", "frequence", "desabonne_le"]
+    list_filter = ["frequence"]
     search_fields = ["user__email", "user__last_name"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["villes", "themes"]

@@ -37,7 +37,6 @@ class PreferencesForm(forms.ModelForm):
             "section_presse",
             "villes",
             "themes",
-            "invitations_rencontres",
         ]
 
 

@@ -1,8 +1,9 @@
 """A member's digest preferences, and the record of each digest built for a member and period.
 
-The preferences belong with the account (DESIGN.md puts them in ``comptes``); they live here
-while ``comptes`` is owned elsewhere, behind a one-to-one link that can move without changing
-the shape of the table.
+The digest settings (frequency, sections, towns, themes) are accueil's: DESIGN.md §4 puts the
+digests and their settings here, since accueil reads every app to build them. What a member
+wants to hear of each kind of notification (at once, in this digest, never) — meeting
+invitations included — is core's ``ChoixNotification``, which lower apps may ask.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ class Preferences(TimeStampedModel):
     section_presse = models.BooleanField(_("la presse et le panorama"), default=True)
     villes = models.ManyToManyField("villes.Ville", verbose_name=_("villes suivies"), blank=True, related_name="+")
     themes = models.ManyToManyField(Theme, verbose_name=_("thèmes suivis"), blank=True, related_name="+")
-    invitations_rencontres = models.BooleanField(_("recevoir les invitations aux rencontres"), default=True)
     desabonne_le = models.DateTimeField(_("désabonné le"), null=True, blank=True)
 
     class Meta:

@@ -58,7 +58,6 @@ def preferences_update(
     sections: dict[str, bool],
     villes,
     themes,
-    invitations_rencontres: bool,
 ) -> Preferences:
     """Save a member's choices. Only the member themself may change them."""
     if actor is None or not actor.is_authenticated or actor.pk != user.pk:
@@ -69,7 +68,6 @@ def preferences_update(
     preferences.frequence = frequence
     for key, field in SECTION_FIELDS.items():
         setattr(preferences, field, bool(sections.get(key, False)))
-    preferences.invitations_rencontres = invitations_rencontres
     if frequence != Frequence.AUCUNE:
         preferences.desabonne_le = None
     preferences.save()

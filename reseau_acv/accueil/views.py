@@ -204,7 +204,6 @@ def preferences_edit(request):
             sections={key: data[field] for key, field in SECTION_FIELDS.items()},
             villes=data["villes"],
             themes=data["themes"],
-            invitations_rencontres=data["invitations_rencontres"],
         )
         messages.success(request, _("Vos préférences de courriel sont enregistrées."))
         return redirect("accueil:preferences-edit")

@@ -116,7 +116,7 @@ class Audience:
     """Members told of an event with one kind and one sentence."""
 
     kind: str
-    users: Iterable = ()  # users, user ids, or a User queryset
+    users: Iterable = ()  # users, user ids, a User queryset, or followers(…)
     text: str = ""
 
 
@@ -131,7 +131,9 @@ class Notified:
 
 def _ids(users) -> list[int]:
     if isinstance(users, models.QuerySet):
-        return list(users.values_list("pk", flat=True))
+        if users.model is get_user_model():
+            return list(users.values_list("pk", flat=True))
+        return list(users)  # ids already, as followers() gives them
     return [user if isinstance(user, int) else user.pk for user in users if user is not None]
 
 
@@ -200,8 +202,9 @@ def notify(
     """Tell members of an event, each once, if they may see ``target``; never the actor.
 
     ``email(user)`` may build the e-mail (an :class:`~reseau_acv.core.outbox.Outgoing`) of a
-    member who wants it at once (a meeting change carries its calendar file); by default one
-    message, rendered once, says the text, the thread and the link. Returns what was recorded.
+    member who wants it at once (a meeting change carries its calendar file); where it gives
+    ``None``, one message rendered once says the text, the thread and the link. Returns what was
+    recorded.
     """
     audiences = list(audiences or []) + ([Audience(kind, recipients, text)] if kind else [])
     for audience in audiences:
@@ -249,10 +252,9 @@ def notify(
             )
         )
         if envoi == Envoi.IMMEDIAT and user.email:
-            if email is not None:
-                message = email(user)
-                if message is not None:
-                    outgoing.append(message)
+            message = email(user) if email is not None else None
+            if message is not None:
+                outgoing.append(message)
                 continue
             if audience.text not in rendered:
                 rendered[audience.text] = _default_email(

@@ -9,7 +9,7 @@ from panorama.models import ArticlePresse, Source
 from rencontres.models import Inscription, Rencontre
 from reseau_acv.accueil import services
 from reseau_acv.accueil.models import Frequence, Preferences
-from reseau_acv.core.models import Courriel
+from reseau_acv.core.models import ChoixNotification, Courriel
 from reseau_acv.core.visibility import Visibilite
 from tests.factories.comptes import ChefDeProjetFactory, EquipeFactory, PartenaireFactory
 from tests.factories.villes import MissionFactory, VilleFactory
@@ -139,12 +139,12 @@ def test_partner_dashboard_links_the_plenary_archive(client):
 
 @pytest.mark.django_db
 def test_members_who_turned_invitations_off_are_not_invited_to_a_new_meeting(django_capture_on_commit_callbacks):
-    """Publishing a meeting invites its audience, except members whose preferences refuse invitations."""
+    """Publishing a meeting invites its audience, except members whose notification choices refuse invitations."""
     from rencontres.services import rencontre_publish
 
     staff = EquipeFactory()
     wants, refuses = ChefDeProjetFactory(), ChefDeProjetFactory()
-    Preferences.objects.create(user=refuses, invitations_rencontres=False)
+    ChoixNotification.objects.create(membre=refuses, type="invitation", envoi="jamais")
     rencontre = make_rencontre(statut=Rencontre.Statut.BROUILLON, publiee_le=None)
     with django_capture_on_commit_callbacks(execute=True):
         rencontre_publish(actor=staff, rencontre=rencontre)

@@ -55,7 +55,6 @@ def test_member_saves_preferences(client_for, role, themes):
         False,
         True,
     )
-    assert preferences.invitations_rencontres is False
     assert list(preferences.villes.all()) == [ville]
     assert list(preferences.themes.all()) == [themes["habitat"]]
 
@@ -68,9 +67,7 @@ def test_preferences_service_refuses_another_member():
 
     chef, other = ChefDeProjetFactory(), EquipeFactory()
     with pytest.raises(PermissionDenied):
-        preferences_update(
-            actor=other, user=chef, frequence="aucune", sections={}, villes=[], themes=[], invitations_rencontres=False
-        )
+        preferences_update(actor=other, user=chef, frequence="aucune", sections={}, villes=[], themes=[])
 
 
 # --- Search ---------------------------------------------------------------------------------------

@@ -434,13 +434,16 @@ def test_reminders_skip_members_who_may_no_longer_see_the_meeting():
 
 
 @pytest.mark.django_db
-def test_an_app_can_narrow_the_invitation_audience(equipe, monkeypatch):
-    """A registered audience filter (members' preferences, in accueil) removes those who opted out of invitations."""
-    opted_out, invited = ChefDeProjetFactory(), ChefDeProjetFactory()
-    monkeypatch.setattr(services, "_INVITATION_AUDIENCE_FILTERS", [])
-    services.register_invitation_audience_filter(lambda users: users.exclude(pk=opted_out.pk))
+def test_members_who_chose_no_invitation_email_are_not_invited(equipe):
+    """Rencontres asks core's notification choices: « jamais » or « récapitulatif » for invitations leaves a member out."""
+    from reseau_acv.core.models import ChoixNotification
+
+    opted_out, digest, invited = ChefDeProjetFactory(), ChefDeProjetFactory(), ChefDeProjetFactory()
+    ChoixNotification.objects.create(membre=opted_out, type="invitation", envoi="jamais")
+    ChoixNotification.objects.create(membre=digest, type="invitation", envoi="resume")
     rencontre = RencontreFactory(statut=Rencontre.Statut.BROUILLON)
     services.rencontre_publish(actor=equipe, rencontre=rencontre)
     recipients = {c.destinataire for c in courriels("rencontre_invitation")}
     assert invited.email in recipients
     assert opted_out.email not in recipients
+    assert digest.email not in recipients

@@ -239,8 +239,9 @@ def test_hidden_question_and_messages_are_gone_for_members(client, equipe):
 
 
 # Session, user, the resource, its themes, its towns, its versions, its messages, whether the
-# member marked it useful, which of its messages they marked.
-DETAIL_QUERIES = 9
+# member marked it useful, which of its messages they marked, whether they follow it, the
+# mentions of its comments.
+DETAIL_QUERIES = 11
 RETOUR_LIST_QUERIES = 6
 QUESTION_LIST_QUERIES = 7
 

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from rencontres.models import Inscription, Rencontre
 from rencontres.selectors import plenieres_years
-from rencontres.services import register_invitation_audience_filter
 
 from ..charts import Chart
 from ..dashboard import PANELS, Panel
@@ -123,11 +122,3 @@ def chart_participation_villes() -> Chart:
 
 register_chart("participation-rencontres", chart_participation_rencontres, order=20)
 register_chart("participation-villes", chart_participation_villes, order=30)
-
-
-def invitations_opt_out(users):
-    """Members who turned meeting invitations off in their preferences are not invited."""
-    return users.exclude(preferences__invitations_rencontres=False)
-
-
-register_invitation_audience_filter(invitations_opt_out)
