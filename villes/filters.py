@@ -2,7 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reseau_acv.comptes.models import Role
+from reseau_acv.comptes.models import Organisation, Role, User
+from reseau_acv.core.models import Theme
 
 from . import selectors
 from .fields import VilleField
@@ -64,9 +65,22 @@ class MembreFilter(django_filters.FilterSet):
         distinct=True,
     )
     ville = VillePickerFilter(label=_("Ville"), method="filter_ville")
+    expertise = django_filters.ModelChoiceFilter(
+        label=_("Thème d'expertise"),
+        queryset=Theme.objects.order_by("ordre"),
+        to_field_name="slug",
+        method="filter_expertise",
+        empty_label=_("Tous"),
+    )
 
     def filter_ville(self, queryset, name, value):
         return queryset.filter(missions__ville=value).distinct()
+
+    def filter_expertise(self, queryset, name, value):
+        """Members who declare this theme, and partners whose organisation covers it."""
+        experts = User.themes_expertise.through.objects.filter(theme=value).values("user_id")
+        covering = Organisation.themes.through.objects.filter(theme=value).values("organisation_id")
+        return queryset.filter(Q(pk__in=experts) | Q(role=Role.PARTENAIRE, organisation_id__in=covering))
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from reseau_acv.comptes.models import Invitation, Organisation, User
+from reseau_acv.core.models import Theme
 
 from .carte import Comptes
 from .models import Mission, Ville
@@ -53,7 +54,10 @@ def members_directory() -> QuerySet[User]:
         User.objects.in_directory()
         .select_related("organisation")
         .prefetch_related(
-            Prefetch("missions", queryset=Mission.objects.current().select_related("ville"), to_attr="current_missions")
+            Prefetch(
+                "missions", queryset=Mission.objects.current().select_related("ville"), to_attr="current_missions"
+            ),
+            Prefetch("themes_expertise", queryset=Theme.objects.order_by("ordre").only("pk", "nom_court", "ordre")),
         )
         .order_by("last_name", "first_name")
     )

@@ -80,6 +80,7 @@ class ProfileForm(forms.ModelForm):
             "consentement_annuaire",
         ]
         widgets = {"telephone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
+        labels = {"expertise": _("Mon expertise en quelques mots")}
 
     def clean_photo_upload(self):
         upload = self.cleaned_data.get("photo_upload")

@@ -200,3 +200,19 @@ def test_expertise_is_declared_in_the_profile_and_shown_on_the_page(client, them
     page = client.get(_url(me)).content.decode()
     assert escape(themes["commerce"].nom) in page
     assert "Foncier commercial" in page
+
+
+def test_the_directory_finds_members_by_theme_of_expertise(client, themes):
+    """The directory filters by theme of expertise (declared, or a partner's organisation covering it) and shows it on the cards."""
+    expert = ChefDeProjetFactory(last_name="Experte")
+    expert.themes_expertise.set([themes["commerce"]])
+    partner = PartenaireFactory(last_name="Financeur")
+    partner.organisation.themes.set([themes["commerce"]])
+    ChefDeProjetFactory(last_name="Autrechose").themes_expertise.set([themes["habitat"]])
+    client.force_login(ChefDeProjetFactory(consentement_annuaire=False))
+    page = client.get("/annuaire/?expertise=commerce").content.decode()
+    assert "Experte" in page
+    assert "Financeur" in page
+    assert "Autrechose" not in page
+    assert "Expertise :" in page
+    assert themes["commerce"].nom_court in page
