@@ -7,6 +7,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -16,12 +17,13 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from reseau_acv.comptes.models import Role, User
 from reseau_acv.core import notifications
 from reseau_acv.core.models import Suivi, Theme
-from reseau_acv.core.outbox import Outgoing, outbox_record, outbox_record_many, render_email
+from reseau_acv.core.outbox import Outgoing, RenderedEmail, outbox_record, outbox_record_many, render_email
 from reseau_acv.core.permissions import is_member
 from villes.models import Mission, Ville
 
@@ -133,7 +135,13 @@ def unsubscribe_token(user) -> str:
 
 
 def unsubscribe_url(user) -> str:
-    return settings.SITE_URL + reverse("accueil:preferences-unsubscribe", kwargs={"token": unsubscribe_token(user)})
+    return _unsubscribe_prefix(settings.SITE_URL) + unsubscribe_token(user) + "/"
+
+
+@lru_cache(maxsize=8)
+def _unsubscribe_prefix(site_url: str) -> str:
+    """The link's address up to its token, reversed once (a signed token is URL-safe as it is)."""
+    return site_url + reverse("accueil:preferences-unsubscribe", kwargs={"token": "-"}).removesuffix("-/")
 
 
 def user_for_unsubscribe_token(token: str) -> User:
@@ -184,20 +192,49 @@ def _members_due(frequence: str, period_key: str):
     return due.exclude(pk__in=EnvoiDigest.objects.filter(periode=period_key).values("user_id"))
 
 
-def _digest_email(*, user, period, sections, since):
-    context = {
-        "user": user,
-        "period": period,
-        "since": since,
-        "sections": sections,
-        "nb_items": sum(len(items) + more for _section, items, more in sections),
-        "unsubscribe_url": unsubscribe_url(user),
-        "preferences_url": settings.SITE_URL + reverse("accueil:preferences-edit"),
-    }
-    return render_email("accueil/digest", context), context["unsubscribe_url"]
+# What differs between two members who get the same news: their name and their unsubscribe link.
+# The digest is rendered once per distinct content with these marks, then each member's values go in.
+NAME_MARK = "NOM7e1f0c4d2b"
+LINK_MARK = "LIEN7e1f0c4d2b"
+MEMO_MAX = 2000
 
 
-def digest_batch(*, period: digest_lib.Period, batch_size: int) -> tuple[int, int, int]:
+@dataclass(frozen=True)
+class _MarkedUser:
+    first_name: str = NAME_MARK
+    email: str = NAME_MARK
+
+
+def _digest_email(*, user, period, sections, since, memo: dict | None = None):
+    """One member's digest. Members of a run who get the same news share one rendering (``memo``):
+    the templates run once per distinct content, not once per member."""
+    signature = (period.key, since, tuple((section.key, tuple(items), more) for section, items, more in sections))
+    marked = memo.get(signature) if memo is not None else None
+    if marked is None:
+        context = {
+            "user": _MarkedUser(),
+            "period": period,
+            "since": since,
+            "sections": sections,
+            "nb_items": sum(len(items) + more for _section, items, more in sections),
+            "unsubscribe_url": LINK_MARK,
+            "preferences_url": settings.SITE_URL + reverse("accueil:preferences-edit"),
+        }
+        marked = render_email("accueil/digest", context)
+        if memo is not None:
+            if len(memo) >= MEMO_MAX:
+                memo.clear()
+            memo[signature] = marked
+    name, link = user.first_name or user.email, unsubscribe_url(user)
+    email = RenderedEmail(
+        subject=marked.subject.replace(NAME_MARK, name),
+        text=marked.text.replace(NAME_MARK, name).replace(LINK_MARK, link),
+        html=marked.html.replace(NAME_MARK, escape(name)).replace(LINK_MARK, escape(link)),
+    )
+    return email, link
+
+
+def digest_batch(*, period: digest_lib.Period, batch_size: int, memo: dict | None = None) -> tuple[int, int, int]:
     """Build and record the digests of the next ``batch_size`` members due, in one transaction.
 
     Returns ``(members, sent, empty)``; ``members == 0`` when nobody is left. The members' rows
@@ -273,7 +310,9 @@ def digest_batch(*, period: digest_lib.Period, batch_size: int) -> tuple[int, in
                 nb_elements=sum(len(items) + more for _s, items, more in sections),
             )
             if sections:
-                email, link = _digest_email(user=user, period=period, sections=sections, since=sinces[user.pk])
+                email, link = _digest_email(
+                    user=user, period=period, sections=sections, since=sinces[user.pk], memo=memo
+                )
                 message = Outgoing(
                     purpose=DIGEST_PURPOSE,
                     obj=period.key,
@@ -314,11 +353,12 @@ def digest_run(
     period = digest_lib.period_for(frequence, now)
     result = DigestRunResult(period=period.key)
     started = time.monotonic()
+    memo: dict = {}  # renderings shared by members who get the same news
     while True:
         if max_seconds is not None and result.batches and time.monotonic() - started >= max_seconds:
             result.more = True
             break
-        members, sent, empty = digest_batch(period=period, batch_size=batch_size)
+        members, sent, empty = digest_batch(period=period, batch_size=batch_size, memo=memo)
         if members == 0:
             break
         result.batches += 1

@@ -37,4 +37,6 @@ if env.str("CELERY_WORKER_MODE", default="") == "real":
     CELERY_TASK_ALWAYS_EAGER = False
 # Parallel test processes (pytest-xdist) each have their own database: each gets its own queue
 # too, so that a real worker started by one never runs the tasks of another.
-CELERY_TASK_DEFAULT_QUEUE = f"tests-{_TEST_SLOT}-" + env.str("PYTEST_XDIST_WORKER", default="main")
+CELERY_TASK_DEFAULT_QUEUE = env.str(
+    "CELERY_TASK_DEFAULT_QUEUE", default=f"tests-{_TEST_SLOT}-" + env.str("PYTEST_XDIST_WORKER", default="main")
+)

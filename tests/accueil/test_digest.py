@@ -203,3 +203,33 @@ def test_staff_daily_notice_lists_the_queues():
 
     message = Courriel.objects.get(objet_envoi=services.STAFF_PURPOSE)
     assert "Contributions en attente de modération : 1" in message.texte
+
+
+@pytest.mark.django_db
+def test_members_with_the_same_news_share_a_rendering_but_keep_their_name_and_link(monkeypatch):
+    """Two members who get the same news: the templates run once, yet each digest greets its own
+    member (HTML-escaped) and carries its own unsubscribe link."""
+    from reseau_acv.accueil import services
+
+    make_ressource("Guide de la vacance commerciale", publie_le=IN_WEEK)
+    alice = ChefDeProjetFactory(first_name="Alice <b>", email="alice@exemple.fr")
+    bruno = ChefDeProjetFactory(first_name="Bruno", email="bruno@exemple.fr")
+    renders = []
+    real_render = services.render_email
+    monkeypatch.setattr(services, "render_email", lambda *a, **k: renders.append(a) or real_render(*a, **k))
+
+    assert services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW).sent == 2
+    outbox_flush()
+
+    assert len(renders) == 1
+    sent = {m.to[0]: m for m in mail.outbox}
+    for member, other in ((alice, bruno), (bruno, alice)):
+        message = sent[member.email]
+        html = message.alternatives[0].content
+        assert services.unsubscribe_url(member) in message.body
+        assert services.unsubscribe_url(other) not in message.body
+        assert services.unsubscribe_url(member) in html
+        assert "Guide de la vacance commerciale" in message.body
+    assert "Bonjour Alice <b>," in sent[alice.email].body
+    assert "Bonjour Alice &lt;b&gt;," in sent[alice.email].alternatives[0].content
+    assert "NOM7e1f0c4d2b" not in sent[bruno.email].alternatives[0].content

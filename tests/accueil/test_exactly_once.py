@@ -71,22 +71,22 @@ def test_a_run_killed_halfway_is_finished_by_the_next_one_none_twice(monkeypatch
     """A worker that dies in the middle of a batch leaves that batch unsent; the next run sends
     it, and the batches done before are not sent again."""
     members = _members(5)
-    real_render = services.render_email
+    real_link = services.unsubscribe_url  # written into each member's digest
     calls = {"n": 0}
 
-    def dying_render(*args, **kwargs):
+    def dying_link(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 4:  # second batch, second member
             raise SystemExit("le worker meurt")
-        return real_render(*args, **kwargs)
+        return real_link(*args, **kwargs)
 
-    monkeypatch.setattr(services, "render_email", dying_render)
+    monkeypatch.setattr(services, "unsubscribe_url", dying_link)
     with pytest.raises(SystemExit):
         services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW, batch_size=2)
     assert EnvoiDigest.objects.count() == 2
     assert len(_digests_per_member()) == 2
 
-    monkeypatch.setattr(services, "render_email", real_render)
+    monkeypatch.setattr(services, "unsubscribe_url", real_link)
     rerun = services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW, batch_size=2)
 
     assert rerun.sent == 3
@@ -180,3 +180,26 @@ def test_digest_through_a_real_celery_worker_and_redis_is_sent_once():
         assert sent
     assert _digests_per_member() == {m.email: 1 for m in members}
     assert EnvoiDigest.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.worker
+def test_bench_digest_sends_through_a_real_worker_and_leaves_nothing_behind():
+    """bench_digest records and sends its members' digests through a real worker and SMTP server,
+    says how long it took, and deletes everything it added."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from reseau_acv.comptes.models import User
+    from tests.factories.villes import VilleFactory
+
+    VilleFactory()
+    out = StringIO()
+    call_command("bench_digest", "--membres", "40", "--delai", "60", stdout=out)
+    text = out.getvalue()
+    assert "40 résumés enregistrés" in text
+    assert "40 courriels envoyés au serveur SMTP" in text
+    assert not User.objects.filter(email__endswith="@bench-digest.invalid").exists()
+    assert EnvoiDigest.objects.count() == 0
+    assert Courriel.objects.count() == 0

@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import os
 import resource
-import socket
-import subprocess
-import sys
 import time
 import uuid
 
@@ -28,49 +25,14 @@ from django.test.utils import override_settings
 
 from reseau_acv.core.models import Courriel
 from reseau_acv.core.outbox import Outgoing, outbox_flush, outbox_record_many, render_email
+from reseau_acv.core.smtp_sink import SinkServer, free_port
 
 PURPOSE = "bench_outbox"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(0.2)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _cpu_seconds(who: int) -> float:
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
-
-
-class SinkServer:
-    """``python -m aiosmtpd`` with its discarding handler, in its own process."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.process = None
-
-    def start(self) -> None:
-        command = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}"]
-        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-            [*command, "-c", "aiosmtpd.handlers.Sink"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 15
-        while not _listening(self.port):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise CommandError("Le serveur SMTP local n'a pas démarré (aiosmtpd est-il installé ?).")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 class Command(BaseCommand):
@@ -83,23 +45,14 @@ class Command(BaseCommand):
     def handle(self, *args, messages: int, outage: float, **options):
         if Courriel.objects.filter(statut=Courriel.Statut.EN_ATTENTE).exclude(objet_envoi=PURPOSE).exists():
             raise CommandError("Des courriels réels attendent l'envoi : la mesure les enverrait au serveur de test.")
-        port = _free_port()
-        sink = SinkServer(port)
+        sink = SinkServer(free_port())
         run = uuid.uuid4().hex[:8]
         email = render_email(
             "core/courriels_abandonnes",
             {"messages": [], "count": 1, "url": "/animation/courriels/"},
         )
-        smtp = {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": port,
-            "EMAIL_USE_TLS": False,
-            "EMAIL_HOST_USER": "",
-            "EMAIL_HOST_PASSWORD": "",
-        }
         try:
-            with override_settings(**smtp):
+            with override_settings(**sink.settings()):
                 outbox_record_many(
                     [Outgoing(PURPOSE, run, f"membre{i}@bench.invalid", email) for i in range(messages)], send=False
                 )
