@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 
 from panorama.models import ArticlePresse, Edition
 from rencontres.models import Rencontre
@@ -69,11 +70,20 @@ def _pages() -> list[tuple[str, str, tuple[str, ...]]]:
     public = {"statut": Statut.PUBLIE, "visibilite": Visibilite.PUBLIC}
     ressource = Ressource.objects.filter(**public).order_by("-publie_le").first()
     question = Question.objects.filter(**public).order_by("-publie_le").first()
+    question_themes = (
+        Question.objects.filter(**public, fermee=False, themes__isnull=False).order_by("-publie_le").first()
+    )
     rencontre = (
         Rencontre.objects.upcoming().filter(statut=Rencontre.Statut.PUBLIEE, visibilite=Visibilite.PUBLIC).first()
     )
     article = ArticlePresse.objects.kept().filter(visibilite=Visibilite.PUBLIC).order_by("-publie_le").first()
     edition = Edition.objects.published().filter(visibilite=Visibilite.PARTENAIRES).order_by("-debut").first()
+    membre = (
+        User.objects.in_directory()
+        .filter(pk__in=Ressource.objects.filter(**public).values("auteur_id"))
+        .order_by("pk")
+        .first()
+    )
     pages = [
         (FLOOR, "/robots.txt", ROLES),
         ("Accueil", "/", ROLES),
@@ -96,6 +106,8 @@ def _pages() -> list[tuple[str, str, tuple[str, ...]]]:
         ("Éditions", "/panorama/editions/", ROLES),
         ("File de tri", "/panorama/tri/", STAFF),
         ("Préférences de courriel", "/mon-compte/courriels/", MEMBERS),
+        ("Mes contributions", "/mon-compte/contributions/", MEMBERS),
+        ("Premiers pas", "/bienvenue/", MEMBERS),
         ("Animation", "/animation/", STAFF),
     ]
     if town:
@@ -104,6 +116,11 @@ def _pages() -> list[tuple[str, str, tuple[str, ...]]]:
         pages.append(("Page d'une ressource", ressource.get_absolute_url(), ROLES))
     if question:
         pages.append(("Page d'une question", question.get_absolute_url(), ROLES))
+    if question_themes:
+        # Staff (and the asker) are shown who could answer: the suggestions are computed.
+        pages.append(("Question : qui pourrait répondre", question_themes.get_absolute_url(), STAFF))
+    if membre:
+        pages.append(("Page d'un membre", reverse("accueil:membre", args=[membre.pk]), MEMBERS))
     if rencontre:
         pages.append(("Page d'une rencontre", rencontre.get_absolute_url(), ROLES))
     if article:
