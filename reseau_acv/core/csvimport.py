@@ -64,8 +64,9 @@ class CsvTable:
         self.problems.append(CsvProblem(self.filename, line, reason))
 
     def raise_if_problems(self) -> None:
+        """Every problem found, in the file's line order (the file's own ones first)."""
         if self.problems:
-            raise CsvImportError(self.problems)
+            raise CsvImportError(sorted(self.problems, key=lambda problem: problem.line or 0))
 
 
 def import_failure_message(error: CsvImportError, *, limit: int = 50) -> str:

@@ -1,5 +1,6 @@
 """Management commands: import of the sources, ingestion on demand, the throughput bench."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -131,6 +132,24 @@ def test_import_sources_checks_every_row_first_and_imports_nothing_on_error(tmp_
         assert message in str(refused.value)
     assert not Source.objects.exists()
     assert not RegleMotCle.objects.exists()
+
+
+def test_import_sources_lists_every_problem_in_the_file_line_order(tmp_path, villes):
+    """Problems found by different checks (duplicates, short rows, addresses, départements) come in line order."""
+    from django.core.management.base import CommandError
+
+    rows = (
+        "Un,https://a.example,https://a.example/rss,41,x\n"
+        "Deux,https://b.example,javascript:alert(1),41,x\n"
+        "Un,https://a.example,https://a.example/rss,41,x\n"
+        "Trois,https://c.example,https://c.example/rss,99,x\n"
+        "Court,https://d.example\n"
+    )
+    with pytest.raises(CommandError) as refused:
+        _import_file(tmp_path, SOURCES_HEADER + rows)
+    lines = [int(line) for line in re.findall(r"ligne (\d+) :", str(refused.value))]
+    assert lines == [3, 4, 5, 6]
+    assert lines == sorted(lines)
 
 
 def test_import_sources_of_an_empty_file_exits_with_an_error(tmp_path):
