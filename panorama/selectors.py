@@ -256,8 +256,8 @@ class MonthCount:
 def ville_press(*, ville: Ville, user, months: int = 12) -> dict:
     """The town page's section: its latest press mentions and mentions per month (fixed queries).
 
-    When the visitor sees none, ``hidden`` says how many kept articles they may not see (members-only),
-    so that the page says so instead of « no article ».
+    ``hidden`` says how many kept articles the visitor may not see (members-only), so that the page
+    says so — instead of « no article » when they see none, and after the list when they see some.
     """
     visible = ArticlePresse.objects.visible_to(user).kept().filter(villes=ville)
     latest = list(_with_references(visible).order_by("-publie_le", "-pk")[:8])
@@ -281,8 +281,8 @@ def ville_press(*, ville: Ville, user, months: int = 12) -> dict:
         n = by_month.get((month.year, month.month), 0)
         series.append(MonthCount(month, n, round(CHART_HEIGHT * n / top) if top else 0, position))
     hidden = 0
-    if not latest and not is_equipe(user):
-        hidden = ArticlePresse.objects.kept().filter(villes=ville).count()
+    if not is_equipe(user):  # the town's kept articles this visitor may not see (one count)
+        hidden = ArticlePresse.objects.kept().filter(villes=ville).exclude(pk__in=visible.values("pk")).count()
     return {
         "articles": latest,
         "months": series,

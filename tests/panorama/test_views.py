@@ -149,7 +149,7 @@ def test_town_page_press_section_query_count_is_constant(client_for, villes, dja
     with CaptureQueriesContext(connection) as queries:
         client.get(villes["blois"].get_absolute_url())
     press = [q for q in queries.captured_queries if "panorama_" in q["sql"]]
-    assert len(press) == 5
+    assert len(press) == 6  # the same for 1 and 8 articles (the members-only count included)
 
 
 def test_filters_by_town_theme_source_and_period(client_for, villes):
@@ -310,6 +310,17 @@ def test_anonymous_visitor_is_told_the_town_has_members_only_press(client, ville
     assert "2 articles de presse mentionnent cette ville ; ils sont réservés aux membres du réseau." in content
     assert "Aucun article" not in content
     assert "Blois : article réservé" not in content
+    assert "Se connecter pour les lire" in content
+
+
+def test_anonymous_visitor_reading_public_press_is_told_of_the_members_only_rest(client, villes):
+    """Public articles are listed; the members-only ones are counted after them, with a sign-in link."""
+    ArticleFactory(titre="Blois : article public", villes=[villes["blois"]], visibilite=Visibilite.PUBLIC)
+    ArticleFactory(titre="Blois : article réservé", villes=[villes["blois"]], visibilite=Visibilite.PARTENAIRES)
+    content = client.get(villes["blois"].get_absolute_url()).content.decode()
+    assert "Blois : article public" in content
+    assert "Blois : article réservé" not in content
+    assert "1 autre article est réservé aux membres du réseau." in content
     assert "Se connecter pour les lire" in content
 
 
