@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
 from reseau_acv.core.visibility import Visibilite
+from ressources.fields import RessourcesField
 from ressources.models import Ressource
 from villes.fields import VilleField
 
@@ -24,6 +25,8 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 class RencontreForm(forms.ModelForm):
     ville = VilleField(label=_("ville d'accueil"), required=False)
+    # Among every resource the member may see (50,000 at national scale): a picker, not a <select>.
+    materiaux = RessourcesField(label=_("supports et documents"), required=False)
     lien_visio = forms.URLField(
         label=_("lien de visioconférence"),
         required=False,
@@ -69,7 +72,8 @@ class RencontreForm(forms.ModelForm):
         self.fields["themes"].queryset = Theme.objects.order_by("ordre", "nom")
         self.fields["materiaux"].queryset = Ressource.objects.visible_to(user).order_by("-cree_le")
         self.fields["materiaux"].help_text = _(
-            "Présentations, comptes rendus, photos : des ressources de la bibliothèque, chacune avec sa visibilité."
+            "Présentations, comptes rendus, photos : des ressources de la bibliothèque, chacune avec sa visibilité. "
+            "Tapez quelques mots du titre ou le numéro d'une ressource (plusieurs séparés par « ; »)."
         )
 
     def clean(self):

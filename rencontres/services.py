@@ -425,21 +425,22 @@ def _reminder_due(rencontre: Rencontre, kind: str, now: datetime) -> bool:
 
 def rencontre_send_reminder(*, rencontre_id: int, kind: str, now: datetime | None = None) -> int:
     """Record the reminder ``kind`` (``j7`` or ``j1``) of one meeting for its registered
-    members. The meeting row is locked: two workers at once record it once; the outbox key
-    (reminder, meeting and its date, person) makes a re-run a no-op."""
+    members, each once: the outbox key (reminder, meeting and its date, person) makes a re-run a
+    no-op. The messages are rendered and recorded first, in a fixed number of queries; the
+    meeting's row is locked last, only to check it did not change meanwhile and to note the
+    reminder as sent — two workers at once record it once, and registrations and edits of the
+    meeting never wait for the rendering."""
     if kind not in REMINDERS:
         raise ValueError(kind)
     now = now or timezone.now()
     field = f"rappel_{kind}_le"
     with transaction.atomic():
-        rencontre = Rencontre.objects.select_for_update(of=("self",)).filter(pk=rencontre_id).first()
+        rencontre = Rencontre.objects.select_related("ville").filter(pk=rencontre_id).first()
         if rencontre is None or getattr(rencontre, field) is not None or not _reminder_due(rencontre, kind, now):
             return 0
-        if rencontre.ville_id:
-            rencontre = Rencontre.objects.select_related("ville").get(pk=rencontre.pk)
+        read = Rencontre(pk=rencontre.pk, modifie_le=rencontre.modifie_le)
         attachment = _ics_attachment(rencontre, with_video_link=True)
         obj = f"{rencontre.pk}@{rencontre.debut:%Y%m%dT%H%M}"
-        # All the reminders of the meeting are recorded together, in a fixed number of queries.
         _recorded, sent = outbox_record_many(
             [
                 Outgoing(
@@ -455,8 +456,15 @@ def rencontre_send_reminder(*, rencontre_id: int, kind: str, now: datetime | Non
                 for inscription in _still_allowed(rencontre.inscriptions.inscrits(), rencontre)
             ]
         )
-        setattr(rencontre, field, now)
-        rencontre.save(update_fields=[field])
+        try:
+            locked = _lock_unchanged(read, **{field: None})
+        except RencontreChanged:
+            # Edited, cancelled or reminded by another worker meanwhile: nothing of this run stays;
+            # the next pass (every 15 minutes) renders the reminder again if it is still due.
+            transaction.set_rollback(True)
+            return 0
+        setattr(locked, field, now)
+        locked.save(update_fields=[field])
     return sent
 
 

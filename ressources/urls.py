@@ -8,6 +8,7 @@ app_name = "ressources"
 urlpatterns = [
     path("", views.ressource_list, name="ressource-list"),
     path("proposer/", views.ressource_create, name="ressource-create"),
+    path("choix/", views.ressource_choices, name="ressource-choices"),
     path("flux.atom", RessourcesPubliquesFeed(), name="ressource-feed"),
     path("moderation/", views.moderation_list, name="moderation-list"),
     path("moderation/<str:kind>/<int:pk>/", views.moderation_act, name="moderation-act"),

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -604,3 +604,16 @@ def _queue_url(request) -> str:
     """Back to the page of the queue staff acted from."""
     params = {key: request.POST[key] for key in ("page", "page_retours") if request.POST.get(key, "").isdigit()}
     return reverse("ressources:moderation-list") + (f"?{urlencode(params)}" if params else "")
+
+
+@login_required
+def ressource_choices(request):
+    """Suggestions of the resource picker (JSON): the resources the member may see whose title
+    holds the words of ``q`` (or whose number it is), newest first."""
+    from .fields import suggest
+
+    query = request.GET.get("q", "")[:120]
+    results = suggest(queryset=selectors.ressources_visible(user=request.user), query=query)
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, max-age=60"
+    return response

@@ -136,7 +136,9 @@ def outbox_record_many(messages: list[Outgoing], *, send: bool = True) -> tuple[
     keys = [message.key for message in messages]
     with transaction.atomic():
         existing = set(Courriel.objects.filter(cle__in=keys).values_list("cle", flat=True))
-        new = [message for message in messages if message.key not in existing]
+        # In key order: two runs recording the same messages at once (each waits for the other's
+        # uncommitted keys) then meet them in the same order, and never deadlock.
+        new = sorted((message for message in messages if message.key not in existing), key=lambda m: m.key)
         Courriel.objects.bulk_create(
             [
                 Courriel(

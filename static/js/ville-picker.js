@@ -1,6 +1,7 @@
 /* The town picker: turns each [data-ville-picker] text box into GOV.UK's accessible combobox
    (static/vendor/accessible-autocomplete). Suggestions come from the JSON endpoint named in
-   data-source. For several towns, each choice becomes one more checked box in the list of
+   data-source. The same picker chooses other things (a meeting's materials among the library's
+   resources): data-chosen-one, data-chosen-many, data-added and data-none then name them. For several towns, each choice becomes one more checked box in the list of
    chosen towns (uncheck to remove), and the text box is emptied for the next one. Without
    this script the form still works: the server resolves what was typed. */
 (function () {
@@ -34,6 +35,10 @@
     var chips = root.querySelector(".ville-picker__chips");
     var status = root.querySelector("[data-ville-picker-status]");
     var latest = 0;
+    var chosenOne = root.getAttribute("data-chosen-one") || "ville choisie";
+    var chosenMany = root.getAttribute("data-chosen-many") || "villes choisies";
+    var added = root.getAttribute("data-added") || "ajoutée.";
+    var none = root.getAttribute("data-none") || "Aucune ville ni commune trouvée";
 
     function suggest(query, populate) {
       var ticket = ++latest;
@@ -80,7 +85,7 @@
         chips.appendChild(item);
       }
       if (status) {
-        status.textContent = town.label + " ajoutée. " + plural(chosenCodes().length, "ville choisie", "villes choisies") + ".";
+        status.textContent = town.label + " " + added + " " + plural(chosenCodes().length, chosenOne, chosenMany) + ".";
       }
     }
 
@@ -115,7 +120,7 @@
             if (input) { input.focus(); }
           }, 0);
         },
-        tNoResults: function () { return "Aucune ville ni commune trouvée"; },
+        tNoResults: function () { return none; },
         tStatusQueryTooShort: function (n) { return "Tapez au moins " + n + " caractères pour voir des suggestions"; },
         tStatusNoResults: function () { return "Aucune suggestion"; },
         tStatusSelectedOption: function (option, length, index) {

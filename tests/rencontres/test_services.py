@@ -447,3 +447,43 @@ def test_members_who_chose_no_invitation_email_are_not_invited(equipe):
     assert invited.email in recipients
     assert opted_out.email not in recipients
     assert digest.email not in recipients
+
+
+@pytest.mark.django_db
+def test_reminders_are_rendered_before_the_meeting_row_is_locked():
+    """The reminders are rendered and recorded first; the meeting's row is locked only afterwards,
+    for the final write, so registrations never wait for the rendering."""
+    from django.test.utils import CaptureQueriesContext
+
+    debut = timezone.now() + timedelta(hours=10)
+    rencontre = RencontreFactory(debut=debut, fin=debut + timedelta(hours=2))
+    for _ in range(3):
+        InscriptionFactory(rencontre=rencontre)
+    with CaptureQueriesContext(connection) as queries:
+        assert services.rencontre_send_reminder(rencontre_id=rencontre.pk, kind="j1") == 3
+    sqls = [q["sql"] for q in queries.captured_queries]
+    inserted = next(i for i, sql in enumerate(sqls) if sql.startswith('INSERT INTO "core_courriel"'))
+    locked = next(i for i, sql in enumerate(sqls) if "FOR UPDATE" in sql and "rencontres_rencontre" in sql)
+    assert inserted < locked
+    assert sum("FOR UPDATE" in sql for sql in sqls) == 1
+
+
+@pytest.mark.django_db
+def test_a_meeting_changed_while_its_reminders_render_keeps_none_of_them(monkeypatch):
+    """If the meeting is edited while its reminders are being rendered, that run keeps nothing;
+    the next run records them with the new date."""
+    debut = timezone.now().replace(microsecond=0) + timedelta(hours=10)
+    rencontre = RencontreFactory(debut=debut, fin=debut + timedelta(hours=2))
+    InscriptionFactory(rencontre=rencontre)
+    real_record = services.outbox_record_many
+
+    def record_then_edit(messages, **kwargs):
+        result = real_record(messages, **kwargs)
+        Rencontre.objects.filter(pk=rencontre.pk).update(modifie_le=timezone.now() + timedelta(seconds=1))
+        return result
+
+    monkeypatch.setattr(services, "outbox_record_many", record_then_edit)
+    assert services.rencontre_send_reminder(rencontre_id=rencontre.pk, kind="j1") == 0
+    assert Courriel.objects.filter(objet_envoi="rencontre_rappel_j1").count() == 0
+    monkeypatch.setattr(services, "outbox_record_many", real_record)
+    assert services.rencontre_send_reminder(rencontre_id=rencontre.pk, kind="j1") == 1
