@@ -253,3 +253,31 @@ def test_declared_latin_1_and_windows_1252_feeds_are_decoded(feed_server, villes
     source = SourceFactory(url_flux=f"{feed_server}{path}", departements="36")
     assert services.ingest_source(source_id=source.pk).status == "ok"
     assert ArticlePresse.objects.get().titre == "Châteauroux : l’été des commerçants, une œuvre collective"
+
+
+def test_a_write_failing_in_the_writer_thread_stores_nothing_and_is_recorded(feed_server, regles, monkeypatch):
+    """When a later batch fails to be written (by the writer thread), the whole feed is rolled back, the source
+    shows the error, and the next collection stores the feed."""
+    from panorama.services import bulk, ingestion
+
+    monkeypatch.setattr(ingestion, "BATCH", 1)  # three batches: the writer thread is used
+    written = []
+    real = bulk._copy_stories
+
+    def failing(cursor, batch):
+        if written:
+            cursor.execute("SELECT 1 / 0")  # the second batch fails in the database
+        written.append(batch)
+        real(cursor, batch)
+
+    monkeypatch.setattr(bulk, "_copy_stories", failing)
+    source = SourceFactory(url_flux=f"{feed_server}/rss", departements="41")
+    report = services.ingest_source(source_id=source.pk, force=True)
+    assert report.status == "error"
+    assert not ArticlePresse.objects.exists()
+    assert not Parution.objects.exists()
+    source.refresh_from_db()
+    assert "division by zero" in source.derniere_erreur
+    monkeypatch.setattr(bulk, "_copy_stories", real)
+    assert services.ingest_source(source_id=source.pk, force=True).created == 3
+    assert ArticlePresse.objects.count() == 3
