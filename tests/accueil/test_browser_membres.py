@@ -30,7 +30,7 @@ def _checked(page) -> list[str]:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_new_lead_starts_asks_and_reaches_the_member_who_knows(live_server, page):
     """First steps → « Pour bien démarrer » → a question → « Solliciter » the sheet's author → member page → contributions."""
     commerce = Theme.objects.get(slug="commerce")
