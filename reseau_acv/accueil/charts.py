@@ -23,12 +23,18 @@ class Chart:
     series: list[str]
     rows: list[tuple[str, list[int]]] = field(default_factory=list)
     description: str = ""
+    # Figures by town gathered by territory (:func:`par_territoire`): the chart's rows are the
+    # finest level that keeps it readable, the detail table one level finer (by département).
+    detail_header: str = ""
+    detail_rows: list[tuple[str, list[int]]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not any(any(values) for _label, values in self.rows)
 
     def csv_rows(self) -> list[list]:
+        if self.detail_rows:
+            return [[self.detail_header, *self.series], *[[label, *values] for label, values in self.detail_rows]]
         return [[self.label_header, *self.series], *[[label, *values] for label, values in self.rows]]
 
     def svg(self) -> SafeString:

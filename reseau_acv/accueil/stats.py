@@ -6,9 +6,12 @@ the members and the digest. No tracking: only what the platform already records.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -22,6 +25,50 @@ from .models import EnvoiDigest, Frequence
 ACTIVE_DAYS = 90
 
 _CHARTS: dict[str, tuple[int, Callable[[], Chart]]] = {}
+
+
+# A chart shows at most this many rows: figures by town are gathered by département, then by
+# région, when there are more (the national programme: 1,850 towns, 101 départements).
+MAX_ROWS = 30
+
+
+@dataclass(frozen=True)
+class ParTerritoire:
+    label_header: str
+    rows: list[tuple[str, list[int]]]
+    detail_header: str = ""
+    detail_rows: list[tuple[str, list[int]]] = field(default_factory=list)
+
+
+def par_territoire(counts: dict[int, list[int]], *, width: int) -> ParTerritoire:
+    """Figures by town (``{ville_id: [values]}``) at the finest level with at most ``MAX_ROWS`` rows:
+    by town, by département, or by région with the départements as detail. One query."""
+    from villes.models import Ville
+
+    towns = {
+        pk: (nom, f"{dep_nom} ({dep})", region)
+        for pk, nom, dep, dep_nom, region in Ville.objects.filter(pk__in=counts).values_list(
+            "pk", "nom", "departement_code", "departement_nom", "region"
+        )
+    }
+
+    def gathered(level: int) -> list[tuple[str, list[int]]]:
+        sums: dict[str, list[int]] = {}
+        for pk, values in counts.items():
+            if pk not in towns:
+                continue
+            row = sums.setdefault(towns[pk][level], [0] * width)
+            for i, value in enumerate(values):
+                row[i] += value
+        return sorted(sums.items(), key=lambda item: (-sum(item[1]), item[0]))
+
+    by_town = gathered(0)
+    if len(by_town) <= MAX_ROWS:
+        return ParTerritoire(str(_("Ville")), by_town)
+    by_dep = gathered(1)
+    if len(by_dep) <= MAX_ROWS:
+        return ParTerritoire(str(_("Département")), by_dep)
+    return ParTerritoire(str(_("Région")), gathered(2), str(_("Département")), by_dep)
 
 
 def register_chart(key: str, build: Callable[[], Chart], order: int = 100) -> None:
@@ -39,6 +86,35 @@ def build_chart(key: str) -> Chart | None:
 
 def all_charts() -> list[Chart]:
     return [_CHARTS[key][1]() for key in chart_keys()]
+
+
+# --- The dashboard's snapshot -------------------------------------------------------------------
+# The figures walk whole tables (every registration, contribution, kept article): a periodic task
+# computes them (``accueil.animation_refresh``) and the page reads the result from the cache.
+
+SNAPSHOT_KEY = "accueil:animation:v1"
+SNAPSHOT_TIMEOUT = 6 * 3600  # beat refreshes every 15 minutes; a stopped beat shows its age
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    charts: list[Chart]
+    calcule_le: datetime
+    duree: float  # seconds the computation took
+
+
+def snapshot_refresh() -> Snapshot:
+    """Compute every chart and keep them for the page and its exports. Safe to run any time."""
+    started = time.monotonic()
+    charts = all_charts()
+    snapshot = Snapshot(charts=charts, calcule_le=timezone.now(), duree=round(time.monotonic() - started, 2))
+    cache.set(SNAPSHOT_KEY, snapshot, timeout=SNAPSHOT_TIMEOUT)
+    return snapshot
+
+
+def snapshot_get() -> Snapshot | None:
+    """The last snapshot computed, or None (never computed, or expired: a refresh is then queued)."""
+    return cache.get(SNAPSHOT_KEY)
 
 
 def chart_active_members() -> Chart:

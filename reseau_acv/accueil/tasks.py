@@ -26,3 +26,11 @@ def digest_send_task(*, frequence: str = Frequence.HEBDOMADAIRE) -> int:
 @shared_task(name="accueil.staff_notify")
 def staff_notify_task() -> bool:
     return services.staff_notify()
+
+
+@shared_task(name="accueil.animation_refresh")
+def animation_refresh_task() -> float:
+    """Compute the animation dashboard's figures (beat, every 15 minutes); returns the seconds it took."""
+    from .stats import snapshot_refresh
+
+    return snapshot_refresh().duree

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -36,6 +38,8 @@ from .forms import (
 from .models import SECTION_FIELDS, JournalDonnees
 from .premiers_pas import premiers_pas_initial
 from .search import GROUPES_BY_KEY, MIN_QUERY_LENGTH, PER_PAGE, Filtres, page_results, search_group, search_page
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -226,13 +230,37 @@ def preferences_unsubscribe(request, token: str):
 
 
 @equipe_required
+@require_http_methods(["GET", "POST"])
 def animation(request):
-    return render(request, "accueil/animation_dashboard.html", {"charts": stats.all_charts()})
+    """The figures computed by the periodic task (no table walked here); none yet: the task is queued."""
+    if request.method == "POST":
+        _animation_refresh_queue()
+        messages.success(request, _("Le calcul des chiffres est demandé : rechargez la page dans une minute."))
+        return redirect("accueil:animation-dashboard")
+    return render(request, "accueil/animation_dashboard.html", {"snapshot": _animation_snapshot()})
+
+
+def _animation_snapshot():
+    snapshot = stats.snapshot_get()
+    if snapshot is None:
+        _animation_refresh_queue()
+        snapshot = stats.snapshot_get()  # without a broker the task has just run
+    return snapshot
+
+
+def _animation_refresh_queue() -> None:
+    from .tasks import animation_refresh_task
+
+    try:
+        animation_refresh_task.apply_async(retry=False)
+    except Exception:  # noqa: BLE001 (a broker that is down: beat computes it at its next pass)
+        logger.warning("accueil: animation refresh could not be queued")
 
 
 @equipe_required
 def animation_export(request, key: str):
-    chart = stats.build_chart(key)
+    snapshot = _animation_snapshot()
+    chart = next((c for c in snapshot.charts if c.key == key), None) if snapshot else None
     if chart is None:
         raise Http404
     return csv_response(f"reseau-acv-{chart.key}.csv", chart.csv_rows())

@@ -267,6 +267,7 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"frequence": "hebdomadaire"},
     },
     "accueil.staff_notify": {"task": "accueil.staff_notify", "schedule": crontab(minute=0, hour=8)},
+    "accueil.animation_refresh": {"task": "accueil.animation_refresh", "schedule": crontab(minute="*/15")},
     "core.outbox_flush": {"task": "core.outbox_flush", "schedule": float(OUTBOX_FLUSH_SECONDS)},
     "core.retention_purge": {"task": "core.retention_purge", "schedule": crontab(minute=40, hour=3)},
     # Beat's and the workers' heartbeat, read by /healthz/.

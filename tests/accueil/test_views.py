@@ -272,17 +272,3 @@ def test_unknown_chart_export_is_not_found(client, equipe):
     """An export that does not exist answers 404."""
     client.force_login(equipe)
     assert client.get(reverse("accueil:animation-export", kwargs={"key": "inconnu"})).status_code == 404
-
-
-def test_animation_dashboard_queries_stay_constant(client, equipe):
-    """The animation dashboard costs the same number of queries with 1 or 8 towns of data."""
-    client.force_login(equipe)
-    make_retour("Un retour", ville=VilleFactory())
-    with CaptureQueriesContext(connection) as one:
-        client.get(reverse("accueil:animation-dashboard"))
-    for _i in range(7):
-        make_retour("Un retour", ville=VilleFactory())
-        ChefDeProjetFactory(last_login=NOW)
-    with CaptureQueriesContext(connection) as many:
-        client.get(reverse("accueil:animation-dashboard"))
-    assert len(many) == len(one)

@@ -13,7 +13,7 @@ from rencontres.selectors import plenieres_years
 from ..charts import Chart
 from ..dashboard import PANELS, Panel
 from ..digest import DigestItem, DigestSection, register_digest_section
-from ..stats import register_chart
+from ..stats import par_territoire, register_chart
 from . import absolute, url_of
 
 DIGEST_LIMIT = 30
@@ -97,26 +97,30 @@ def chart_participation_rencontres() -> Chart:
 
 
 def chart_participation_villes() -> Chart:
-    """Registrations and attendance by the town of the member's mission."""
+    """Registrations and attendance by the town of the member's mission (by département or
+    région when there are too many towns to read)."""
     rows = (
         Inscription.objects.filter(statut=Inscription.Statut.INSCRIT)
-        .values("membre__missions__ville__nom")
+        .values("membre__missions__ville")
         .annotate(n=Count("pk", distinct=True), presents=Count("pk", filter=Q(present=True), distinct=True))
-        .order_by("-n", "membre__missions__ville__nom")
     )
+    counts, without = {}, [0, 0]
+    for row in rows:
+        if row["membre__missions__ville"] is None:
+            without = [row["n"], row["presents"]]
+        else:
+            counts[row["membre__missions__ville"]] = [row["n"], row["presents"]]
+    territoires = par_territoire(counts, width=2)
+    extra = [(str(_("Sans ville (partenaires, équipe)")), without)] if any(without) else []
     return Chart(
         key="participation-villes",
-        title=str(_("Participation aux rencontres par ville")),
+        title=str(_("Participation aux rencontres par territoire")),
         description=str(_("Inscriptions et présences des membres, selon la ville de leur mission.")),
-        label_header=str(_("Ville")),
+        label_header=territoires.label_header,
         series=[str(_("Inscriptions")), str(_("Présences"))],
-        rows=[
-            (
-                row["membre__missions__ville__nom"] or str(_("Sans ville (partenaires, équipe)")),
-                [row["n"], row["presents"]],
-            )
-            for row in rows
-        ],
+        rows=territoires.rows + extra,
+        detail_header=territoires.detail_header,
+        detail_rows=territoires.detail_rows + extra if territoires.detail_rows else [],
     )
 
 

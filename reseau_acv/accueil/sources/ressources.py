@@ -12,13 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from reseau_acv.core.models import Theme
 from reseau_acv.core.permissions import is_equipe
 from ressources.models import Question, Ressource, RetourExperience, Signalement
-from villes.models import Ville
 
 from ..charts import Chart
 from ..dashboard import PANELS, Panel
 from ..digest import DigestItem, DigestSection, register_digest_section
 from ..queues import StaffQueue, register_staff_queue
-from ..stats import register_chart
+from ..stats import par_territoire, register_chart
 from . import absolute, reverse_or, url_of
 
 DIGEST_LIMIT = 50
@@ -179,7 +178,8 @@ PANELS.append(ressources_panel)
 
 
 def chart_contributions() -> Chart:
-    """Published contributions per town: resources, experience sheets, questions."""
+    """Published contributions per town: resources, experience sheets, questions (by département
+    or région when there are too many towns to read)."""
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     sources = [
         (0, Ressource.objects.published().filter(villes__isnull=False), "villes"),
@@ -188,16 +188,18 @@ def chart_contributions() -> Chart:
     ]
     for index, queryset, field in sources:
         for ville_id, n in queryset.values(field).annotate(n=Count("pk", distinct=True)).values_list(field, "n"):
-            counts[ville_id][index] = n
-    names = dict(Ville.objects.filter(pk__in=counts).values_list("pk", "nom"))
-    rows = sorted(((names[pk], values) for pk, values in counts.items()), key=lambda row: (-sum(row[1]), row[0]))
+            if ville_id is not None:
+                counts[ville_id][index] = n
+    territoires = par_territoire(counts, width=3)
     return Chart(
         key="contributions-villes",
-        title=str(_("Contributions par ville")),
+        title=str(_("Contributions par territoire")),
         description=str(_("Ressources, retours d'expérience et questions publiés qui concernent chaque ville.")),
-        label_header=str(_("Ville")),
+        label_header=territoires.label_header,
         series=[str(_("Ressources")), str(_("Retours d'expérience")), str(_("Questions"))],
-        rows=rows,
+        rows=territoires.rows,
+        detail_header=territoires.detail_header,
+        detail_rows=territoires.detail_rows,
     )
 
 

@@ -32,6 +32,7 @@ from django.urls import reverse
 from panorama.models import ArticlePresse, Edition
 from rencontres.models import Rencontre
 from reseau_acv.accueil.scale import DOMAIN, NAMED
+from reseau_acv.accueil.stats import snapshot_refresh
 from reseau_acv.comptes.models import Role, User
 from reseau_acv.core.visibility import Visibilite
 from ressources.models import Question, Ressource, Statut
@@ -112,6 +113,7 @@ def _pages() -> list[tuple[str, str, tuple[str, ...]]]:
     ]
     if town:
         pages.append(("Page d'une ville", town.get_absolute_url(), ROLES))
+        pages.append(("Carte d'un département", f"/villes/carte/{town.departement_code}/", ROLES))
     if ressource:
         pages.append(("Page d'une ressource", ressource.get_absolute_url(), ROLES))
     if question:
@@ -147,6 +149,7 @@ def _clients() -> dict[str, Client]:
 def measure(*, repeat: int, only: list[str] | None = None) -> tuple[list[Result], dict]:
     pages = [p for p in _pages() if not only or p[0] == FLOOR or p[0] in only]
     clients = _clients()
+    snapshot_refresh()  # the animation figures, as beat computes them every quarter of an hour
     results = [Result(label, role, url) for label, url, roles in pages for role in roles]
     for result in results:  # warm-up round: status, queries, size
         connection.queries_log.clear()
