@@ -9,7 +9,6 @@ class PreferencesAdmin(admin.ModelAdmin):
     list_filter = ["frequence"]
     search_fields = ["user__email", "user__last_name"]
     autocomplete_fields = ["user"]
-    filter_horizontal = ["villes", "themes"]
 
 
 @admin.register(EnvoiDigest)

@@ -1,4 +1,4 @@
-"""Demo preferences: a lead on the daily digest with their themes, a partner on the weekly one.
+"""Demo preferences: a lead on the daily digest following their themes, a partner on the weekly one.
 Beat sends the digests at their hour (``manage.py shell -c`` with ``digest_run`` to try now)."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from reseau_acv.core.models import Theme
+from reseau_acv.core.notifications import follows_set
 
 from .models import Frequence, Preferences
 
@@ -24,5 +25,5 @@ def seed_accueil(users: dict) -> None:
         user = users.get(email)
         if user is None:
             continue
-        preferences, _created = Preferences.objects.update_or_create(user=user, defaults={"frequence": frequence})
-        preferences.themes.set([themes[slug] for slug in slugs if slug in themes])
+        Preferences.objects.update_or_create(user=user, defaults={"frequence": frequence})
+        follows_set(actor=user, model=Theme, chosen=[themes[slug] for slug in slugs if slug in themes])

@@ -102,15 +102,23 @@ class MemberChoice:
     themes: set[int]
 
     @classmethod
-    def of(cls, preferences: Preferences | None, mission_villes: set[int]) -> MemberChoice:
+    def of(
+        cls,
+        preferences: Preferences | None,
+        mission_villes: set[int],
+        villes: set[int] | None = None,
+        themes: set[int] | None = None,
+    ) -> MemberChoice:
+        """``villes`` and ``themes``: what the member follows (core's follows)."""
+        villes, themes = set(villes or ()), set(themes or ())
         if preferences is None:
-            return cls(sections={}, villes=set(mission_villes), themes=set())
+            return cls(sections={}, villes=villes | mission_villes, themes=themes)
         from .models import SECTION_FIELDS
 
         return cls(
             sections={key: preferences.wants(key) for key in SECTION_FIELDS},
-            villes={v.pk for v in preferences.villes.all()} | mission_villes,
-            themes={t.pk for t in preferences.themes.all()},
+            villes=villes | mission_villes,
+            themes=themes,
         )
 
     def wants(self, key: str) -> bool:

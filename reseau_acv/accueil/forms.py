@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
 from villes.fields import VillesField
-from villes.models import Ville
 
 from .models import Frequence, Preferences
 
@@ -12,19 +11,20 @@ class PreferencesForm(forms.ModelForm):
     frequence = forms.ChoiceField(
         label=_("Recevoir le résumé des nouveautés"), choices=Frequence.choices, widget=forms.RadioSelect
     )
-    villes = forms.ModelMultipleChoiceField(
+    villes = VillesField(
         label=_("Villes suivies"),
-        queryset=Ville.objects.filter(ville_appui=False).order_by("nom"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("La presse qui les cite vous sera signalée, en plus de vos villes de mission."),
+        help_text=_(
+            "La presse qui les cite et les nouvelles questions qui les concernent vous seront signalées, "
+            "en plus de vos villes de mission. Les mêmes que dans « Ce que je suis »."
+        ),
     )
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes suivis"),
         queryset=Theme.objects.order_by("ordre", "nom"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Aucun thème coché : tous les thèmes."),
+        help_text=_("Aucun thème coché : tous les thèmes. Les mêmes que dans « Ce que je suis »."),
     )
 
     class Meta:
@@ -35,8 +35,6 @@ class PreferencesForm(forms.ModelForm):
             "section_ressources",
             "section_questions",
             "section_presse",
-            "villes",
-            "themes",
         ]
 
 

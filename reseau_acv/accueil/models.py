@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from reseau_acv.core.models import Theme, TimeStampedModel
+from reseau_acv.core.models import TimeStampedModel
 
 
 class Frequence(models.TextChoices):
@@ -31,7 +31,9 @@ SECTION_FIELDS = {
 
 
 class Preferences(TimeStampedModel):
-    """What a member wants to receive. A member without a row has the defaults (weekly, all)."""
+    """How often a member wants the digest, and which sections. A member without a row has the
+    defaults (weekly, all). The towns and themes the digest keeps to are the member's follows
+    (core ``Suivi``): one store, read by notifications, the digest and the dashboard."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("membre"), on_delete=models.CASCADE, related_name="preferences"
@@ -43,8 +45,6 @@ class Preferences(TimeStampedModel):
     section_ressources = models.BooleanField(_("les nouvelles ressources et fiches d'expérience"), default=True)
     section_questions = models.BooleanField(_("les questions ouvertes du réseau"), default=True)
     section_presse = models.BooleanField(_("la presse et le panorama"), default=True)
-    villes = models.ManyToManyField("villes.Ville", verbose_name=_("villes suivies"), blank=True, related_name="+")
-    themes = models.ManyToManyField(Theme, verbose_name=_("thèmes suivis"), blank=True, related_name="+")
     desabonne_le = models.DateTimeField(_("désabonné le"), null=True, blank=True)
 
     class Meta:

@@ -1,8 +1,7 @@
 """First steps of a newly invited member: what they follow, and « Pour bien démarrer ».
 
-The towns and themes a member follows are kept twice on purpose while two mechanisms read
-them: as follows (core's ``Suivi`` rows, which tell of new questions) and in the digest's
-preferences (``Preferences.villes`` / ``themes``). First steps write both; these reads join both.
+The towns and themes a member follows are core's follows (``Suivi`` rows): the one store that
+tells of new questions, narrows the digest and fills the dashboard.
 """
 
 from __future__ import annotations
@@ -16,7 +15,8 @@ from django.utils import timezone
 from panorama.models import ArticlePresse
 from rencontres.models import Rencontre
 from rencontres.selectors import rencontres_upcoming
-from reseau_acv.core.models import Suivi, Theme
+from reseau_acv.core.models import Theme
+from reseau_acv.core.selectors import followed_ids
 from ressources.models import RetourExperience
 from villes.models import Mission, Ville
 
@@ -26,24 +26,11 @@ from .models import Preferences
 DEMARRER_JOURS = 30
 
 
-def _followed_ids(*, user, model, through_field: str) -> Q:
-    # By the content type's natural key (a join): no separate look-up whose cache would vary the count.
-    followed = Suivi.objects.filter(
-        membre=user, cible_type__app_label=model._meta.app_label, cible_type__model=model._meta.model_name
-    ).values("cible_id")
-    chosen = (
-        getattr(Preferences, through_field)
-        .through.objects.filter(preferences__user=user)
-        .values(f"{model._meta.model_name}_id")
-    )
-    return Q(pk__in=followed) | Q(pk__in=chosen)
-
-
 def followed_themes(*, user) -> list[Theme]:
-    """The themes the member follows (follows and digest preferences), in the taxonomy's order."""
+    """The themes the member follows, in the taxonomy's order."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(Theme.objects.filter(_followed_ids(user=user, model=Theme, through_field="themes")).order_by("ordre"))
+    return list(Theme.objects.filter(pk__in=followed_ids(user=user, model=Theme)).order_by("ordre"))
 
 
 def followed_villes(*, user) -> list[Ville]:
@@ -51,7 +38,7 @@ def followed_villes(*, user) -> list[Ville]:
     if not getattr(user, "is_authenticated", False):
         return []
     missions = Mission.objects.current().filter(personne=user).values("ville_id")
-    rule = Q(pk__in=missions) | _followed_ids(user=user, model=Ville, through_field="villes")
+    rule = Q(pk__in=missions) | Q(pk__in=followed_ids(user=user, model=Ville))
     return list(Ville.objects.filter(rule).order_by("nom"))
 
 

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,10 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reseau_acv.comptes.models import Role, User
 from reseau_acv.core import notifications
-from reseau_acv.core.models import Suivi, Theme
+from reseau_acv.core import selectors as core_selectors
+from reseau_acv.core.models import Theme
 from reseau_acv.core.outbox import Outgoing, RenderedEmail, outbox_record, outbox_record_many, render_email
 from reseau_acv.core.permissions import is_member
 from villes.models import Mission, Ville
@@ -47,7 +48,7 @@ MAX_ITEMS_PER_SECTION = 10
 
 def preferences_get(*, user) -> Preferences:
     """The member's preferences; the defaults (not saved) when they never chose."""
-    preferences = Preferences.objects.filter(user=user).prefetch_related("villes", "themes").first()
+    preferences = Preferences.objects.filter(user=user).first()
     return preferences or Preferences(user=user)
 
 
@@ -61,7 +62,8 @@ def preferences_update(
     villes,
     themes,
 ) -> Preferences:
-    """Save a member's choices. Only the member themself may change them."""
+    """Save a member's choices: frequency and sections here, towns and themes as follows.
+    Only the member themself may change them."""
     if actor is None or not actor.is_authenticated or actor.pk != user.pk:
         raise PermissionDenied
     if frequence not in Frequence.values:
@@ -73,34 +75,18 @@ def preferences_update(
     if frequence != Frequence.AUCUNE:
         preferences.desabonne_le = None
     preferences.save()
-    preferences.villes.set(villes)
-    preferences.themes.set(themes)
+    notifications.follows_set(actor=actor, model=Ville, chosen=villes)
+    notifications.follows_set(actor=actor, model=Theme, chosen=themes)
     return preferences
 
 
 # --- First steps ----------------------------------------------------------------------------------
 
 
-def _follows_set(*, actor, model, chosen) -> None:
-    """The member follows exactly ``chosen`` among objects of ``model`` (themes, or towns)."""
-    wanted = {obj.pk: obj for obj in chosen}
-    current = dict(
-        Suivi.objects.filter(membre=actor, cible_type=ContentType.objects.get_for_model(model)).values_list(
-            "cible_id", "pk"
-        )
-    )
-    for pk, obj in wanted.items():
-        if pk not in current:
-            notifications.follow(actor=actor, target=obj)
-    for cible_id, suivi_id in current.items():
-        if cible_id not in wanted:
-            notifications.unfollow(actor=actor, suivi_id=suivi_id)
-
-
 @transaction.atomic
 def premiers_pas_save(*, actor, villes, themes, frequence: str) -> Preferences:
     """A new member answers the two questions of their first sign-in: the towns and themes they
-    follow (as follows, and in their digest's choices), and how often they want the digest."""
+    follow (core's follows, which the digest reads too), and how often they want the digest."""
     if not is_member(actor):
         raise PermissionDenied
     if frequence not in Frequence.values:
@@ -110,10 +96,8 @@ def premiers_pas_save(*, actor, villes, themes, frequence: str) -> Preferences:
     if frequence != Frequence.AUCUNE:
         preferences.desabonne_le = None
     preferences.save()
-    preferences.villes.set(villes)
-    preferences.themes.set(themes)
-    _follows_set(actor=actor, model=Theme, chosen=themes)
-    _follows_set(actor=actor, model=Ville, chosen=villes)
+    notifications.follows_set(actor=actor, model=Theme, chosen=themes)
+    notifications.follows_set(actor=actor, model=Ville, chosen=villes)
     actor.premiers_pas_le = timezone.now()
     actor.save(update_fields=["premiers_pas_le"])
     return preferences
@@ -234,6 +218,24 @@ def _digest_email(*, user, period, sections, since, memo: dict | None = None):
     return email, link
 
 
+NOTIFICATIONS_SECTION = digest_lib.DigestSection(
+    key="notifications", title=gettext_lazy("Vos notifications"), fetch=lambda **kwargs: [], order=0
+)
+
+
+def notification_item(notification) -> digest_lib.DigestItem:
+    """A notification the member chose to read in their digest; its link opens it (and reads it)."""
+    detail = notification.fil_titre + (f" — « {notification.extrait} »" if notification.extrait else "")
+    return digest_lib.DigestItem(
+        section="notifications",
+        titre=notification.texte,
+        url=settings.SITE_URL + reverse("core:notification-open", kwargs={"pk": notification.pk}),
+        date=notification.cree_le,
+        visibilite="public",
+        detail=detail,
+    )
+
+
 def digest_batch(*, period: digest_lib.Period, batch_size: int, memo: dict | None = None) -> tuple[int, int, int]:
     """Build and record the digests of the next ``batch_size`` members due, in one transaction.
 
@@ -256,9 +258,9 @@ def digest_batch(*, period: digest_lib.Period, batch_size: int, memo: dict | Non
         done = set(EnvoiDigest.objects.filter(periode=period.key, user_id__in=ids).values_list("user_id", flat=True))
         members = [user for user in locked if user.pk not in done]
         ids = [user.pk for user in members]
-        preferences = {
-            p.user_id: p for p in Preferences.objects.filter(user_id__in=ids).prefetch_related("villes", "themes")
-        }
+        preferences = {p.user_id: p for p in Preferences.objects.filter(user_id__in=ids)}
+        followed = core_selectors.followed_by(user_ids=ids, models=[Ville, Theme])
+        pending = core_selectors.digest_pending(user_ids=ids, until=period.end)
         mission_villes: dict[int, set[int]] = defaultdict(set)
         for personne_id, ville_id in (
             Mission.objects.current().filter(personne_id__in=ids).values_list("personne_id", "ville_id")
@@ -282,13 +284,25 @@ def digest_batch(*, period: digest_lib.Period, batch_size: int, memo: dict | Non
             for level, representative in representatives.items():
                 fetched[(section.key, level)] = section.fetch(user=representative, since=earliest, until=period.end)
 
-        envois, sent, empty = [], 0, 0
+        envois, sent, empty, told = [], 0, 0, []
         outgoing: list[Outgoing] = []
         envois_by_key: dict[str, EnvoiDigest] = {}
         for user in members:
-            choice = digest_lib.MemberChoice.of(preferences.get(user.pk), mission_villes.get(user.pk, set()))
+            choice = digest_lib.MemberChoice.of(
+                preferences.get(user.pk),
+                mission_villes.get(user.pk, set()),
+                villes=followed.get((user.pk, Ville)),
+                themes=followed.get((user.pk, Theme)),
+            )
             level = digest_lib.level_key(user)
             sections = []
+            mine = pending.get(user.pk, [])
+            if mine:
+                told += [n.pk for n in mine]
+                items = [notification_item(n) for n in reversed(mine)]
+                sections.append(
+                    (NOTIFICATIONS_SECTION, items[:MAX_ITEMS_PER_SECTION], max(len(items) - MAX_ITEMS_PER_SECTION, 0))
+                )
             for section in digest_lib.digest_sections():
                 items = digest_lib.select_items(
                     section=section,
@@ -332,6 +346,7 @@ def digest_batch(*, period: digest_lib.Period, batch_size: int, memo: dict | Non
             envois_by_key[key].courriel = courriel
         # The unique (member, period) constraint is the last guard: a duplicate rolls back the batch.
         EnvoiDigest.objects.bulk_create(envois)
+        notifications.digest_mark_included(notification_ids=told, when=period.end)
         return len(locked), sent, empty
 
 

@@ -20,6 +20,7 @@ from reseau_acv.core.models import EntreeThesaurus, Theme
 from reseau_acv.core.pagination import paginate, querystring_without_page
 from reseau_acv.core.permissions import equipe_required
 from reseau_acv.core.recherche import thesaurus
+from reseau_acv.core.selectors import followed_ids
 from ressources.models import Statut
 from ressources.permissions import can_contribute
 from villes.models import Programme, Ville
@@ -198,7 +199,11 @@ def search(request):
 @require_http_methods(["GET", "POST"])
 def preferences_edit(request):
     preferences = services.preferences_get(user=request.user)
-    form = PreferencesForm(request.POST or None, instance=preferences)
+    followed = {
+        "villes": list(Ville.objects.filter(pk__in=followed_ids(user=request.user, model=Ville)).order_by("nom")),
+        "themes": list(Theme.objects.filter(pk__in=followed_ids(user=request.user, model=Theme))),
+    }
+    form = PreferencesForm(request.POST or None, instance=preferences, initial=followed)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.preferences_update(

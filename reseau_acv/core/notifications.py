@@ -408,3 +408,17 @@ def unfollow(*, actor, target: models.Model | None = None, suivi_id: int | None 
         return False
     deleted, _by_model = rows.delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def follows_set(*, actor, model: type[models.Model], chosen: Iterable[models.Model]) -> None:
+    """The member follows exactly ``chosen`` among the objects of ``model`` (themes, towns):
+    the one store of what a member follows, read by notifications, the digest and the dashboard."""
+    if not is_member(actor):
+        raise PermissionDenied
+    content_type = ContentType.objects.get_for_model(model)
+    wanted = {obj.pk for obj in chosen}
+    Suivi.objects.filter(membre=actor, cible_type=content_type).exclude(cible_id__in=wanted).delete()
+    Suivi.objects.bulk_create(
+        [Suivi(membre=actor, cible_type=content_type, cible_id=pk) for pk in sorted(wanted)], ignore_conflicts=True
+    )

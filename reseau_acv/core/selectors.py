@@ -120,3 +120,39 @@ def follows_of(*, user, suivis) -> list[SuiviAffiche]:
                 suivi=row, objet=objects.get(row.cible_id), genre=str(model._meta.verbose_name) if model else ""
             )
     return [shown[suivi.pk] for suivi in suivis]
+
+
+def _of_model(model: type[Model]) -> Q:
+    # By the content type's natural key (a join): no look-up whose cache would vary a page's query count.
+    return Q(cible_type__app_label=model._meta.app_label, cible_type__model=model._meta.model_name)
+
+
+def followed_ids(*, user, model: type[Model]):
+    """Ids of the objects of ``model`` the member follows (a queryset, for a subquery)."""
+    return Suivi.objects.filter(_of_model(model), membre=user).values("cible_id")
+
+
+def followed_by(*, user_ids: list[int], models: list[type[Model]]) -> dict[tuple[int, type[Model]], set[int]]:
+    """For a batch of members, what each follows among ``models``, in one query."""
+    rule = Q(pk__in=[])
+    for model in models:
+        rule |= _of_model(model)
+    by_label = {(m._meta.app_label, m._meta.model_name): m for m in models}
+    found: dict[tuple[int, type[Model]], set[int]] = {}
+    rows = Suivi.objects.filter(rule, membre_id__in=user_ids).values_list(
+        "membre_id", "cible_type__app_label", "cible_type__model", "cible_id"
+    )
+    for membre_id, app_label, model_name, cible_id in rows:
+        found.setdefault((membre_id, by_label[(app_label, model_name)]), set()).add(cible_id)
+    return found
+
+
+def digest_pending(*, user_ids: list[int], until) -> dict[int, list[Notification]]:
+    """Notifications waiting for each member's digest (their choice « dans mon récapitulatif »)."""
+    pending: dict[int, list[Notification]] = {}
+    rows = Notification.objects.filter(
+        destinataire_id__in=user_ids, envoi="resume", resume_le__isnull=True, cree_le__lt=until
+    ).order_by("cree_le", "pk")
+    for notification in rows:
+        pending.setdefault(notification.destinataire_id, []).append(notification)
+    return pending

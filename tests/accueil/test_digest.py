@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -9,7 +11,8 @@ from django.urls import reverse
 from reseau_acv.accueil import services
 from reseau_acv.accueil.digest import period_for
 from reseau_acv.accueil.models import EnvoiDigest, Frequence, Preferences
-from reseau_acv.core.models import Courriel
+from reseau_acv.core.models import Courriel, Theme
+from reseau_acv.core.notifications import follows_set
 from reseau_acv.core.outbox import outbox_flush
 from reseau_acv.core.visibility import Visibilite
 from ressources.models import Statut
@@ -80,7 +83,8 @@ def test_empty_period_sends_nothing():
 def test_sections_and_themes_follow_the_preferences(themes):
     """A member gets only the sections they chose, and questions on their themes."""
     chef = ChefDeProjetFactory()
-    Preferences.objects.create(user=chef, section_ressources=False).themes.set([themes["habitat"]])
+    Preferences.objects.create(user=chef, section_ressources=False)
+    follows_set(actor=chef, model=Theme, chosen=[themes["habitat"]])
     make_ressource("Une ressource")
     make_question("Question sur l'habitat", themes=[themes["habitat"]])
     make_question("Question sur la mobilité", themes=[themes["mobilite"]])
@@ -233,3 +237,64 @@ def test_members_with_the_same_news_share_a_rendering_but_keep_their_name_and_li
     assert "Bonjour Alice <b>," in sent[alice.email].body
     assert "Bonjour Alice &lt;b&gt;," in sent[alice.email].alternatives[0].content
     assert "NOM7e1f0c4d2b" not in sent[bruno.email].alternatives[0].content
+
+
+def _notify_follower(member, question, event: str, when):
+    from reseau_acv.core.notifications import notify
+    from ressources.models import Question
+
+    notify(
+        kind="suivi",
+        event=event,
+        actor=None,
+        recipients=[member],
+        text="Marie Durand a répondu à une question que vous suivez",
+        target=question,
+        visible_to=Question.objects.visible_to,
+        url=question.get_absolute_url() + "#message-1",
+        now=when,
+    )
+
+
+def test_the_digest_carries_the_notifications_chosen_for_it_once():
+    """« Dans mon récapitulatif »: the notification is in the next digest, linked to open it, and
+    not in the one after; « jamais » keeps it out; nothing else new still sends the digest."""
+    from reseau_acv.core.models import ChoixNotification, Notification
+
+    chef, never = ChefDeProjetFactory(), ChefDeProjetFactory()
+    ChoixNotification.objects.create(membre=never, type="suivi", envoi="jamais")
+    question = make_question("Comment financer une OPAH-RU ?", publie_le=IN_WEEK - timedelta(days=30))
+    _notify_follower(chef, question, "e1", IN_WEEK)
+    _notify_follower(never, question, "e1", IN_WEEK)
+
+    services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW)
+
+    text = _digest_of(chef).texte
+    assert "Vos notifications" in text
+    assert "Marie Durand a répondu à une question que vous suivez" in text
+    notification = Notification.objects.get(destinataire=chef)
+    assert f"/notifications/{notification.pk}/" in text
+    assert notification.resume_le is not None
+    assert _digest_of(never) is None
+    Courriel.objects.all().delete()
+    services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW + timedelta(days=7))
+    assert _digest_of(chef) is None
+
+
+def test_a_town_no_longer_followed_leaves_the_digest():
+    """One store: stopping to follow a town on « Ce que je suis » stops its press in the digest."""
+    from reseau_acv.core.notifications import unfollow
+    from tests.factories.villes import VilleFactory
+
+    from .conftest import make_article
+
+    chef = ChefDeProjetFactory()
+    gien = VilleFactory(nom="Gien")
+    follows_set(actor=chef, model=type(gien), chosen=[gien])
+    make_article("Gien rénove ses quais", villes=[gien])
+    make_ressource("Guide de la vacance commerciale")
+    unfollow(actor=chef, target=gien)
+    services.digest_run(frequence=Frequence.HEBDOMADAIRE, now=NOW)
+    text = _digest_of(chef).texte
+    assert "Guide de la vacance commerciale" in text
+    assert "Gien" not in text

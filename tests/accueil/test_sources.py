@@ -10,9 +10,11 @@ from rencontres.models import Inscription, Rencontre
 from reseau_acv.accueil import services
 from reseau_acv.accueil.models import Frequence, Preferences
 from reseau_acv.core.models import ChoixNotification, Courriel
+from reseau_acv.core.notifications import follows_set
 from reseau_acv.core.visibility import Visibilite
 from tests.factories.comptes import ChefDeProjetFactory, EquipeFactory, PartenaireFactory
 from tests.factories.villes import MissionFactory, VilleFactory
+from villes.models import Ville
 
 from .conftest import IN_WEEK, NOW, make_article, make_edition, make_rencontre
 
@@ -43,7 +45,7 @@ def test_digest_reports_press_mentions_of_the_members_towns_and_new_editions():
     """A lead reads the press about their mission's town and followed towns, not about others."""
     mission = MissionFactory()
     followed, other = VilleFactory(nom="Gien"), VilleFactory(nom="Dreux")
-    Preferences.objects.create(user=mission.personne).villes.set([followed])
+    follows_set(actor=mission.personne, model=Ville, chosen=[followed])
     make_article("Le centre-ville de ma ville renaît", villes=[mission.ville])
     make_article("Gien rénove ses quais", villes=[followed])
     make_article("Dreux ouvre une halle", villes=[other])

@@ -8,11 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reseau_acv.accueil.models import EnvoiDigest, Frequence, Preferences
+from reseau_acv.core.models import Theme
+from reseau_acv.core.selectors import followed_ids
 from reseau_acv.core.visibility import Visibilite
 from ressources.models import Statut
 from tests.conftest import ROLES
 from tests.factories.comptes import ChefDeProjetFactory, EquipeFactory, PartenaireFactory
 from tests.factories.villes import MissionFactory, VilleFactory
+from villes.models import Ville
 
 from .conftest import NOW, make_article, make_question, make_ressource, make_retour
 
@@ -31,7 +34,7 @@ def test_preferences_page_asks_anonymous_visitors_to_sign_in(client):
 
 @pytest.mark.parametrize("role", ROLES[1:])
 def test_member_saves_preferences(client_for, role, themes):
-    """Every member chooses frequency, sections, towns, themes and meeting invitations."""
+    """Every member chooses frequency, sections, and the towns and themes they follow."""
     client = client_for(role)
     page = client.get(reverse("accueil:preferences-edit"))
     assert page.status_code == 200
@@ -43,7 +46,7 @@ def test_member_saves_preferences(client_for, role, themes):
             "frequence": Frequence.QUOTIDIENNE,
             "section_rencontres": "on",
             "section_presse": "on",
-            "villes": [ville.pk],
+            "villes": [ville.code_insee],
             "themes": [themes["habitat"].pk],
         },
     )
@@ -55,8 +58,9 @@ def test_member_saves_preferences(client_for, role, themes):
         False,
         True,
     )
-    assert list(preferences.villes.all()) == [ville]
-    assert list(preferences.themes.all()) == [themes["habitat"]]
+    user = preferences.user
+    assert list(Ville.objects.filter(pk__in=followed_ids(user=user, model=Ville))) == [ville]
+    assert list(Theme.objects.filter(pk__in=followed_ids(user=user, model=Theme))) == [themes["habitat"]]
 
 
 def test_preferences_service_refuses_another_member():

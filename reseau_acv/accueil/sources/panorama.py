@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from panorama.models import ArticlePresse, Edition, Source
+from reseau_acv.core.selectors import followed_ids
 from villes.models import Mission, Ville
 
 from ..charts import Chart
@@ -148,10 +149,8 @@ def presse_villes_panel(user) -> Panel | None:
     """Leads: the latest press about their mission towns and the towns they follow."""
     if not user.is_chef_de_projet:
         return None
-    from ..models import Preferences
-
     missions = Mission.objects.current().filter(personne=user).values("ville_id")
-    followed = Preferences.villes.through.objects.filter(preferences__user=user).values("ville_id")
+    followed = followed_ids(user=user, model=Ville)
     # A semi-join from the towns' links (indexed by town) rather than a DISTINCT over the joins:
     # PostgreSQL reads the articles of these towns only, not every kept article.
     links = ArticlePresse.villes.through.objects.filter(Q(ville_id__in=missions) | Q(ville_id__in=followed))
