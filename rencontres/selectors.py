@@ -86,7 +86,12 @@ def rencontres_upcoming(*, user, limit: int = 5) -> list[Rencontre]:
 
 def ville_section_context(*, ville, user) -> dict:
     """The town page's section: upcoming meetings it hosts, and the last ones it hosted."""
-    hosted = rencontres_agenda(user=user).filter(ville=ville).exclude(statut=Rencontre.Statut.BROUILLON)
+    hosted = (
+        rencontres_agenda(user=user)
+        .filter(ville=ville)
+        .exclude(statut=Rencontre.Statut.BROUILLON)
+        .prefetch_related(None)  # only titles and dates are shown: the same queries with or without meetings
+    )
     now = timezone.now()
     return {
         "a_venir": list(hosted.filter(fin__gte=now).order_by("debut")[:5]),

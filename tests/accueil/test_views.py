@@ -39,6 +39,8 @@ def test_member_saves_preferences(client_for, role, themes):
     page = client.get(reverse("accueil:preferences-edit"))
     assert page.status_code == 200
     assert page.context["form"]["frequence"].value() == Frequence.HEBDOMADAIRE
+    assert "<select" not in page.content.decode()
+    assert "data-ville-picker" in page.content.decode()
     ville = VilleFactory()
     response = client.post(
         reverse("accueil:preferences-edit"),

@@ -142,3 +142,23 @@ def test_directory_runs_the_same_queries_for_1_and_100_members(client, django_as
     assert response.content.decode().count('class="card member"') == 24
     assert "100 membres" in response.content.decode()
     assert client.get("/annuaire/?page=5").content.decode().count('class="card member"') == 4
+
+
+@pytest.mark.django_db
+def test_town_page_runs_the_same_queries_with_or_without_meetings(client, django_assert_num_queries):
+    """A town that hosted meetings costs the same queries as one that hosted none (only titles and dates show)."""
+    from reseau_acv.core.visibility import Visibilite
+    from tests.factories.rencontres import RencontreFactory
+
+    ville = VilleFactory()
+    client.get(ville.get_absolute_url())
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as none:
+        client.get(ville.get_absolute_url())
+    for _ in range(3):
+        RencontreFactory(ville=ville, visibilite=Visibilite.PUBLIC)
+    with django_assert_num_queries(len(none)):
+        page = client.get(ville.get_absolute_url()).content.decode()
+    assert "Rencontres accueillies" in page

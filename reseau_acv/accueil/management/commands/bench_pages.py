@@ -3,21 +3,26 @@
     DATABASE_URL=postgres://…/reseau_acv_national python manage.py bench_pages
     python manage.py bench_pages --bases postgres://…/reseau_acv_regional postgres://…/reseau_acv_national
 
-With ``--bases`` each database (seeded by ``seed_scale``) is measured in turn by a child process
-and the results are printed side by side, with the ratio of the last base's median to the
-first's. Requests go through Django's test client in-process, with production-like settings
-(``DEBUG=False``); each round requests every page once, so that a change in the machine's load
-weighs on all pages alike. The framework floor is a trivial view (``/robots.txt``, a template
+With ``--bases`` each database (seeded by ``seed_scale``) is measured by a child process of its
+own, the children taking turns round by round (one round: every page once), so that a change in
+the machine's load weighs on both scales alike; the results are printed side by side, with the
+ratio of the last base's median to the first's. Requests go through Django's test client
+in-process, with production-like settings (``DEBUG=False``). The named accounts are put in the same
+situation at every scale first (a saved choice of e-mails, one waiting contribution of each kind),
+so that a difference between the scales is the data's size, not one account's history; the
+animation figures are computed first, as beat does. The framework floor is a trivial view (``/robots.txt``, a template
 without a query of its own) measured in the same loop. Nothing is kept: the sessions the
 measurement opens are rolled back.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
@@ -146,11 +151,35 @@ def _clients() -> dict[str, Client]:
     return clients
 
 
-def measure(*, repeat: int, only: list[str] | None = None) -> tuple[list[Result], dict]:
+def _same_situation() -> None:
+    """Each named member in the same situation at every scale (rolled back with the rest)."""
+    from reseau_acv.accueil.models import Preferences
+    from ressources.models import RetourExperience
+
+    ville = Ville.objects.filter(reseau_regional=True).order_by("nom").first() or Ville.objects.order_by("pk").first()
+    for role in MEMBERS:
+        user = _member(role)
+        preferences, _created = Preferences.objects.get_or_create(user=user)
+        if ville:
+            preferences.villes.add(ville)
+        if role == "partenaire":
+            continue
+        waiting = {"statut": Statut.BROUILLON, "auteur": user, "visibilite": Visibilite.RESEAU}
+        Ressource.objects.create(titre="Brouillon de mesure", slug=f"mesure-{role}", **waiting)
+        Question.objects.create(titre="Question de mesure", slug=f"mesure-{role}", **waiting)
+        RetourExperience.objects.create(titre="Fiche de mesure", slug=f"mesure-{role}", ville=ville, **waiting)
+
+
+def measure(*, repeat: int, only: list[str] | None = None, between=None) -> tuple[list[Result], dict]:
+    """Every page × role: one warm-up round (status, queries, size), then ``repeat`` timed rounds.
+    ``between`` is called before each round (the comparison's turn-taking)."""
     pages = [p for p in _pages() if not only or p[0] == FLOOR or p[0] in only]
+    _same_situation()
     clients = _clients()
     snapshot_refresh()  # the animation figures, as beat computes them every quarter of an hour
     results = [Result(label, role, url) for label, url, roles in pages for role in roles]
+    if between:
+        between()
     for result in results:  # warm-up round: status, queries, size
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as queries:
@@ -159,6 +188,8 @@ def measure(*, repeat: int, only: list[str] | None = None) -> tuple[list[Result]
         result.queries = len(queries.captured_queries)
         result.size = len(response.content)
     for _ in range(repeat):
+        if between:
+            between()
         for result in results:
             if result.status != 200:
                 continue
@@ -191,8 +222,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Résultats en JSON (pour la comparaison).")
         parser.add_argument("--sortie", default=None, help="Écrire aussi le tableau dans ce fichier.")
         parser.add_argument("--pages", nargs="+", default=None, help="Mesurer seulement ces pages (leurs libellés).")
+        parser.add_argument("--tour-a-tour", action="store_true", help=argparse.SUPPRESS)
 
-    def handle(self, *args, repeat, bases, json, sortie, pages, **options):
+    def handle(self, *args, repeat, bases, json, sortie, pages, tour_a_tour, **options):
         if bases:
             lines = self._compare(bases, repeat, pages)
         else:
@@ -202,7 +234,7 @@ class Command(BaseCommand):
                 transaction.atomic(),
                 override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]),
             ):
-                results, counts = measure(repeat=repeat, only=pages)
+                results, counts = measure(repeat=repeat, only=pages, between=_wait_turn if tour_a_tour else None)
                 transaction.set_rollback(True)
             if json:
                 payload = {"counts": counts, "results": [asdict(r) for r in results]}
@@ -229,23 +261,44 @@ class Command(BaseCommand):
         return lines
 
     def _compare(self, bases: list[str], repeat: int, pages: list[str] | None) -> list[str]:
-        runs = []
+        children = []
         for url in bases:
             name = urlsplit(url).path.strip("/") or url
-            self.stderr.write(f"Mesure de {name}…")
-            done = subprocess.run(  # noqa: S603 (this very command, with our own arguments)
+            errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed below, after the child) — the request log: a pipe nobody reads would fill
+            child = subprocess.Popen(  # noqa: S603 (this very command, with our own arguments)
                 ["/usr/bin/env", f"DATABASE_URL={url}", sys.executable, "manage.py", "bench_pages", "--json"]
-                + ["--repeat", str(repeat)]
+                + ["--repeat", str(repeat), "--tour-a-tour"]
                 + (["--pages", *pages] if pages else []),
                 cwd=settings.BASE_DIR,
-                capture_output=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
                 text=True,
-                check=False,
             )
-            if done.returncode != 0:
-                raise CommandError(f"{name} : {done.stderr.strip()[-2000:]}")
-            payload = _loads(done.stdout)
-            runs.append((name, payload["counts"], {(r["page"], r["role"]): Result(**r) for r in payload["results"]}))
+            children.append((name, child, errors))
+        payloads = {}
+        try:
+            for name, child, errors in children:
+                _next_line(name, child, errors)  # ready for the warm-up round
+            # Turn by turn: one child runs a round while the others wait, the warm-up round included.
+            for turn in range(repeat + 1):
+                self.stderr.write(f"Tour {turn} / {repeat}…")
+                for name, child, errors in children:
+                    child.stdin.write("go\n")
+                    child.stdin.flush()
+                    line = _next_line(name, child, errors)  # the round is over: ready again, or the results
+                    if turn == repeat:
+                        payloads[name] = _loads(line)
+        finally:
+            for _name, child, errors in children:
+                if child.poll() is None:
+                    child.kill()
+                child.wait()
+                errors.close()
+        runs = [
+            (name, payloads[name]["counts"], {(r["page"], r["role"]): Result(**r) for r in payloads[name]["results"]})
+            for name, _child, _errors in children
+        ]
         first, last = runs[0], runs[-1]
         names = " / ".join(name for name, _c, _r in runs)
         lines = [f"Bases : {names}"]
@@ -283,6 +336,28 @@ class Command(BaseCommand):
             else "Requêtes différentes : " + ", ".join(f"{p} ({r})" for p, r in unequal)
         )
         return lines
+
+
+TURN = "a-mon-tour"
+
+
+def _next_line(name: str, child: subprocess.Popen, errors) -> str:
+    """The child's next word: its turn marker or its results (other output is skipped)."""
+    while True:
+        line = child.stdout.readline()
+        if not line:
+            child.wait()
+            errors.seek(0)
+            raise CommandError(f"{name} : {errors.read().strip()[-2000:]}")
+        if line.strip() == TURN or line.startswith("{"):
+            return line
+
+
+def _wait_turn() -> None:
+    """A child of the comparison: say it is ready for its next round, and wait to be told to go."""
+    sys.stdout.write(TURN + "\n")
+    sys.stdout.flush()
+    sys.stdin.readline()
 
 
 def _dumps(payload: dict) -> str:
