@@ -159,9 +159,7 @@ def _same_situation() -> None:
     ville = Ville.objects.filter(reseau_regional=True).order_by("nom").first() or Ville.objects.order_by("pk").first()
     for role in MEMBERS:
         user = _member(role)
-        preferences, _created = Preferences.objects.get_or_create(user=user)
-        if ville:
-            preferences.villes.add(ville)
+        Preferences.objects.get_or_create(user=user)
         if role == "partenaire":
             continue
         waiting = {"statut": Statut.BROUILLON, "auteur": user, "visibilite": Visibilite.RESEAU}
