@@ -210,3 +210,54 @@ def test_the_retention_task_purges_sent_emails_after_the_retention_period(settin
     Courriel.objects.filter(pk=pending.pk).update(cree_le=timezone.now() - timedelta(days=200))
     assert outbox_retention_purge() == 1
     assert set(Courriel.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk}
+
+
+def _notified_and_following(member: User):
+    """The member follows a question, is told of an answer, and chose « jamais » for mentions;
+    another member's notification names them as its actor."""
+    from reseau_acv.core.models import ChoixNotification
+    from reseau_acv.core.notifications import follow_automatically
+
+    question = ressources_services.question_create(actor=ChefDeProjetFactory(), data={"titre": "Qui a une ORT ?"})
+    follow_automatically(users=[member], target=question)
+    ressources_services.message_create(actor=EquipeFactory(), fil=question, corps="La ville de Gien.")
+    ChoixNotification.objects.create(membre=member, type="mention", envoi="jamais")
+    ressources_services.message_create(actor=member, fil=question, corps="Merci !")
+    return question
+
+
+def test_the_export_holds_my_notifications_follows_and_choices_not_others(client):
+    """My data: notifications told to me, what I follow, my choices — not others' notifications of my acts."""
+    member = ChefDeProjetFactory(email="export@exemple.fr")
+    _notified_and_following(member)
+    client.force_login(member)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/mon-compte/donnees/").content))
+    data = json.loads(archive.read("donnees.json"))
+    [notification] = data["core_notification__destinataire"]["lignes"]
+    assert notification["texte"].endswith("a répondu à une question que vous suivez")
+    assert len(data["core_suivi__membre"]["lignes"]) == 1
+    assert data["core_choixnotification__membre"]["lignes"][0]["type"] == "mention"
+    assert "core_notification__acteur" not in data
+
+
+def test_deleting_the_account_removes_my_notifications_follows_and_choices():
+    """Account deletion erases what was told to me, what I follow and my choices."""
+    from reseau_acv.accueil.donnees import member_delete
+    from reseau_acv.core.models import ChoixNotification, Notification, Suivi
+
+    member = ChefDeProjetFactory(email="parti@exemple.fr")
+    _notified_and_following(member)
+    member_id = member.pk
+    member_delete(actor=member, member=member, password="mot-de-passe-test")
+    assert not Notification.objects.filter(destinataire_id=member_id).exists()
+    assert not Suivi.objects.filter(membre_id=member_id).exists()
+    assert not ChoixNotification.objects.filter(membre_id=member_id).exists()
+    assert Notification.objects.filter(acteur__isnull=True).exists()  # others keep theirs, without me
+
+
+def test_the_personal_data_page_says_how_long_read_notifications_are_kept(client, settings):
+    """« Données personnelles » gives NOTIFICATION_RETENTION_DAYS for read notifications."""
+    settings.NOTIFICATION_RETENTION_DAYS = 365
+    page = client.get("/donnees-personnelles/").content.decode()
+    assert "Notifications lues" in page
+    assert "365 jours" in page
