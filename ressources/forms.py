@@ -109,7 +109,21 @@ class QuestionForm(forms.ModelForm):
 
 
 class MessageForm(forms.Form):
-    corps = forms.CharField(label=_("Votre message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    corps = forms.CharField(
+        label=_("Votre message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        help_text=_(
+            "Pour prévenir un membre, écrivez @ suivi de son prénom et de son nom (par exemple @Marie Dupont) : "
+            "il est notifié s'il peut voir cette page."
+        ),
+    )
+
+    def __init__(self, *args, mentions_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if mentions_url:
+            # static/js/mentions.js suggests members as one types « @Mar… »; without it, typing the name works.
+            self.fields["corps"].widget.attrs["data-mentions-url"] = mentions_url
 
 
 class MotifForm(forms.Form):

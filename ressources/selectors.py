@@ -474,3 +474,32 @@ def messages_marked_useful(*, user, messages: list[Message]) -> set[int]:
     return set(
         Utile.objects.filter(membre=user, message_id__in=[m.pk for m in messages]).values_list("message_id", flat=True)
     )
+
+
+# --- mentions --------------------------------------------------------------------------------
+
+MENTION_SUGGESTIONS = 8
+
+
+def mention_candidates(*, user, fil, text: str) -> list:
+    """Members whose name starts like ``text`` (two letters at least), in the directory and able
+    to see ``fil``: whom the suggestions of « @… » offer. A fixed number of queries."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    from reseau_acv.core.notifications import who_may_see
+
+    text = " ".join(str(text).replace("\x00", "").split())[:60].lstrip("@")
+    if len(text) < 2 or not user.is_authenticated:
+        return []
+    members = (
+        get_user_model()
+        .objects.in_directory()
+        .exclude(pk=user.pk)
+        .annotate(nom_complet=Concat("first_name", Value(" "), "last_name"))
+        .filter(Q(first_name__istartswith=text) | Q(last_name__istartswith=text) | Q(nom_complet__istartswith=text))
+        .order_by("last_name", "first_name", "pk")[: MENTION_SUGGESTIONS * 3]
+    )
+    allowed = who_may_see(list(members), type(fil).objects.visible_to, fil.pk)
+    return allowed[:MENTION_SUGGESTIONS]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("messages/<int:pk>/masquer/", views.message_hide, name="message-hide"),
     path("messages/<int:pk>/signaler/", views.message_report, name="message-report"),
     path("messages/<str:kind>/<slug:slug>/", views.message_create, name="message-create"),
+    path("mentions/<str:kind>/<slug:slug>/", views.mention_suggestions, name="mention-suggestions"),
     path("<slug:slug>/", views.ressource_detail, name="ressource-detail"),
     path("<slug:slug>/modifier/", views.ressource_update, name="ressource-update"),
     path("<slug:slug>/fichier/", views.ressource_download, name="ressource-download"),

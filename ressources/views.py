@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reseau_acv.core.permissions import equipe_required, may_moderate
 from reseau_acv.core.selectors import is_following
@@ -119,7 +119,7 @@ def ressource_detail(request, slug: str):
         "utiles": selectors.messages_marked_useful(user=user, messages=messages_fil),
         "versions": selectors.ressource_versions(ressource=ressource),
         "messages_fil": messages_fil,
-        "message_form": MessageForm(),
+        "message_form": _message_form("ressource", ressource),
         "motif_form": MotifForm(),
         "can_edit": permissions.can_edit(user, ressource),
         "can_comment": permissions.can_comment(user, ressource),
@@ -258,7 +258,7 @@ def retour_detail(request, slug: str):
         "utiles": selectors.messages_marked_useful(user=user, messages=messages_fil),
         "similaires": selectors.retours_similaires(user=user, retour=retour),
         "messages_fil": messages_fil,
-        "message_form": MessageForm(),
+        "message_form": _message_form("retour", retour),
         "motif_form": MotifForm(),
         "can_edit": permissions.can_edit(user, retour),
         "can_comment": permissions.can_comment(user, retour),
@@ -348,7 +348,7 @@ def question_detail(request, slug: str):
         "can_solicit": can_solicit,
         "messages_fil": messages_fil,
         "utiles": selectors.messages_marked_useful(user=user, messages=messages_fil),
-        "message_form": MessageForm(),
+        "message_form": _message_form("question", question),
         "motif_form": MotifForm(),
         "can_comment": permissions.can_comment(user, question),
         "can_accept": permissions.can_accept_answer(user, question),
@@ -429,6 +429,22 @@ def question_moderate(request, slug: str):
 
 
 # --- messages --------------------------------------------------------------------------------
+
+
+def _message_form(kind: str, fil) -> MessageForm:
+    return MessageForm(mentions_url=reverse("ressources:mention-suggestions", kwargs={"kind": kind, "slug": fil.slug}))
+
+
+@login_required
+@require_GET
+def mention_suggestions(request, kind: str, slug: str):
+    """Members one may mention in this thread: in the directory and able to see it (JSON, 8 at most)."""
+    model = KINDS.get(kind)
+    if model is None:
+        raise Http404
+    fil = get_visible_or_404(model, request.user, slug=slug)
+    found = selectors.mention_candidates(user=request.user, fil=fil, text=request.GET.get("q", ""))
+    return JsonResponse({"membres": [{"nom": m.get_full_name(), "detail": m.fonction} for m in found]})
 
 
 @require_POST

@@ -159,3 +159,21 @@ def test_the_answer_page_follows_and_unfollows(client):
     )
     page = client.get(question.get_absolute_url()).content.decode()
     assert "ne plus suivre" in page
+
+
+def test_mention_suggestions_offer_members_in_the_directory_who_may_see_the_thread(client):
+    """« @Ma… » suggests members of the directory who may see the thread: not a partner for a
+    network question, not a member out of the directory; a thread one may not see answers 404."""
+    question = QuestionFactory(visibilite=Visibilite.RESEAU)
+    ChefDeProjetFactory(first_name="Marie", last_name="Durand")
+    PartenaireFactory(first_name="Martin", last_name="Roux")
+    ChefDeProjetFactory(first_name="Marc", last_name="Petit", consentement_annuaire=False)
+    client.force_login(ChefDeProjetFactory(first_name="Jean", last_name="Dupuis"))
+    url = reverse("ressources:mention-suggestions", kwargs={"kind": "question", "slug": question.slug})
+    assert [m["nom"] for m in client.get(url, {"q": "Mar"}).json()["membres"]] == ["Marie Durand"]
+    assert client.get(url, {"q": "M"}).json()["membres"] == []
+    client.force_login(PartenaireFactory())
+    assert client.get(url, {"q": "Mar"}).status_code == 404
+    page_form = client.get(QuestionFactory(visibilite=Visibilite.PARTENAIRES).get_absolute_url()).content.decode()
+    assert "data-mentions-url" in page_form
+    assert "js/mentions.js" in page_form
