@@ -10,8 +10,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .db import install_sqlite_functions
-        from .i18n import use_french_plural_rule
+        from .i18n import use_french_day_ordinal, use_french_plural_rule
 
         use_french_plural_rule()
+        use_french_day_ordinal()
 
         connection_created.connect(install_sqlite_functions, dispatch_uid="core.sqlite_functions")
