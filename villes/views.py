@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -120,7 +121,13 @@ def invitation_create(request):
 def invitation_list(request):
     etat = "expirees" if request.GET.get("etat") == "expirees" else "en_attente"
     page, _querystring = paginate(request, selectors.invitations_outstanding(etat=etat), per_page=INVITATIONS_PER_PAGE)
-    context = {"page": page, "invitations": page.object_list, "etat": etat, "querystring": f"etat={etat}"}
+    context = {
+        "page": page,
+        "invitations": page.object_list,
+        "etat": etat,
+        "querystring": f"etat={etat}",
+        "validite": settings.INVITATION_VALIDITY_DAYS,
+    }
     return render(request, "villes/invitation_list.html", context)
 
 

@@ -212,6 +212,7 @@ def test_pending_invitations_are_listed_with_their_towns(staff_client, septaine,
     assert "par Claire Moreau" in page
     assert "1 invitation attend que la personne crée son compte." in page
     assert "valable jusqu'au" in page
+    assert "un nouveau lien, valable 14 jours, et désactive le précédent" in page
 
 
 @pytest.mark.django_db
@@ -321,7 +322,9 @@ def test_revoking_stops_the_link(staff_client, septaine, django_capture_on_commi
     invitation = _invite(staff_client, django_capture_on_commit_callbacks)
     link = LINK_RE.search(mail.outbox[0].body).group(1)
     _post(staff_client, f"/annuaire/invitations/{invitation.pk}/revoquer/", {}, django_capture_on_commit_callbacks)
-    assert "Aucune invitation en attente." in staff_client.get("/annuaire/invitations/").content.decode()
+    empty = staff_client.get("/annuaire/invitations/").content.decode()
+    assert "Aucune invitation en attente." in empty
+    assert "0 invitation" not in empty
     # A revoked invitation can be neither resent nor revoked again.
     assert staff_client.post(f"/annuaire/invitations/{invitation.pk}/renvoyer/").status_code == 404
     staff_client.logout()
