@@ -175,3 +175,26 @@ def test_press_search_goes_through_the_index_filled_at_ingestion(client):
         )
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "panorama_articlepresse_recherche_gin" in plan
+
+
+def test_the_press_chart_names_its_months_in_full():
+    """The months of the press chart read « juin 2026 », « juillet 2026 », never « jui » or « jul »."""
+    from reseau_acv.accueil.sources.panorama import chart_presse_villes
+
+    mois = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ]
+    labels = chart_presse_villes().series
+    assert len(labels) >= 6
+    assert all(label.split()[0] in mois and label.split()[1].isdigit() for label in labels)

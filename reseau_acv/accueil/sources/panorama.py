@@ -126,7 +126,7 @@ def chart_presse_villes() -> Chart:
         month = timezone.localtime(row["mois"]) if timezone.is_aware(row["mois"]) else row["mois"]
         counts[row["villes__nom"]][(month.year, month.month)] = row["n"]
     towns = sorted(counts, key=lambda name: (-sum(counts[name].values()), name))[:CHART_TOWNS]
-    labels = [date_format(first.replace(year=y, month=m), "M Y") for y, m in months]
+    labels = [date_format(first.replace(year=y, month=m), "F Y") for y, m in months]
     return Chart(
         key="presse-villes-mois",
         title=str(_("Mentions dans la presse par ville et par mois")),
