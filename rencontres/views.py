@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reseau_acv.core import notifications
 from reseau_acv.core.csv_export import csv_response
 from reseau_acv.core.pagination import paginate
 from reseau_acv.core.permissions import equipe_required, may_animate
@@ -55,6 +56,7 @@ def rencontre_list(request):
 def rencontre_detail(request, pk: int):
     rencontre = get_visible_or_404(selectors.rencontre_detail_queryset(user=request.user), request.user, pk=pk)
     staff = may_animate(request.user)
+    notifications.notifications_read_thread(actor=request.user, thread=rencontre)
     context = {
         "rencontre": rencontre,
         "montrer_lien": can_see_video_link(request.user, rencontre, est_inscrit=rencontre.est_inscrit),

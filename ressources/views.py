@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reseau_acv.core import notifications
 from reseau_acv.core.permissions import equipe_required, may_moderate
 from reseau_acv.core.selectors import is_following
 from reseau_acv.core.views import get_visible_or_404
@@ -112,6 +113,7 @@ def ressource_detail(request, slug: str):
     user = request.user
     ressource = get_object_or_404(selectors.ressource_detail_qs(user=user), slug=slug)
     messages_fil = selectors.messages_of(user=user, ressource=ressource)
+    notifications.notifications_read_thread(actor=user, thread=ressource)
     context = {
         "ressource": ressource,
         "can_mark": permissions.can_mark_useful(user, ressource),
@@ -251,6 +253,7 @@ def retour_detail(request, slug: str):
     user = request.user
     retour = get_object_or_404(selectors.retour_detail_qs(user=user), slug=slug)
     messages_fil = selectors.messages_of(user=user, retour=retour)
+    notifications.notifications_read_thread(actor=user, thread=retour)
     context = {
         "retour": retour,
         "can_mark": permissions.can_mark_useful(user, retour),
@@ -338,6 +341,7 @@ def question_detail(request, slug: str):
     question = get_object_or_404(selectors.question_detail_qs(user=user), slug=slug)
     messages_fil = selectors.messages_of(user=user, question=question)
     can_solicit = permissions.can_solicit(user, question) and not question.fermee
+    notifications.notifications_read_thread(actor=user, thread=question)
     context = {
         "question": question,
         "suggestions": selectors.question_suggestions(

@@ -302,6 +302,25 @@ def notification_open(*, actor, notification_id: int) -> Notification:
     return notification
 
 
+def notifications_read_thread(*, actor, thread: models.Model) -> int:
+    """The member opens a thread's page (from an e-mail, say): its notifications are read.
+
+    Costs nothing to a member with no unread notification (the counter is on their account)."""
+    if not is_member(actor) or not getattr(actor, "notifications_non_lues", 0):
+        return 0
+    with transaction.atomic():
+        count = Notification.objects.filter(
+            destinataire=actor,
+            lue_le__isnull=True,
+            fil_type=ContentType.objects.get_for_model(type(thread)),
+            fil_id=thread.pk,
+        ).update(lue_le=timezone.now())
+        if count:
+            recount_unread([actor.pk])
+            actor.notifications_non_lues = max(actor.notifications_non_lues - count, 0)
+    return count
+
+
 @transaction.atomic
 def notifications_mark_all_read(*, actor) -> int:
     """« Tout marquer comme lu »: returns how many were unread."""

@@ -177,3 +177,20 @@ def test_mention_suggestions_offer_members_in_the_directory_who_may_see_the_thre
     page_form = client.get(QuestionFactory(visibilite=Visibilite.PARTENAIRES).get_absolute_url()).content.decode()
     assert "data-mentions-url" in page_form
     assert "js/mentions.js" in page_form
+
+
+def test_opening_the_thread_from_the_email_reads_its_notifications_only(client):
+    """The e-mail's link goes to the answer: the thread's notifications are read, others stay unread."""
+    question, other = ask(), QuestionFactory()
+    follow_automatically(users=[question.auteur], target=other)
+    services.message_create(actor=ChefDeProjetFactory(), fil=question, corps="Réponse.")
+    services.message_create(actor=ChefDeProjetFactory(), fil=other, corps="Ailleurs.")
+    asker = question.auteur
+    asker.refresh_from_db()
+    assert asker.notifications_non_lues == 2
+    client.force_login(asker)
+    page = client.get(question.get_absolute_url()).content.decode()
+    asker.refresh_from_db()
+    assert asker.notifications_non_lues == 1
+    assert 'class="bell-count">1' in page
+    assert Notification.objects.get(destinataire=asker, fil_id=other.pk).lue_le is None
