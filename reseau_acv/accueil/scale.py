@@ -25,9 +25,11 @@ from psycopg import sql
 from panorama.matching import title_fingerprint
 from panorama.models import AbonnementEdition, ArticlePresse, Edition, Parution, Source
 from rencontres.models import Inscription, Rencontre
+from rencontres.recherche import RENCONTRE
 from reseau_acv.accueil.models import Preferences
 from reseau_acv.comptes.models import Organisation, Role, User
 from reseau_acv.core.models import Theme
+from reseau_acv.core.recherche import index_refresh
 from reseau_acv.core.visibility import Visibilite
 from ressources.models import Message, Question, Ressource, RetourExperience, Statut
 from ressources.recherche import refresh_all
@@ -647,7 +649,8 @@ class Seeder:
         copy_objects(Rencontre, rows)
         copy_objects(Inscription, inscriptions, with_pk=False)
         self._links(Rencontre, "materiaux", materiaux)
-        self._step(f"rencontres (et {len(inscriptions)} inscriptions)", started, n)
+        index_refresh(RENCONTRE, [r.pk for r in rows])
+        self._step(f"rencontres (et {len(inscriptions)} inscriptions, index de recherche)", started, n)
 
     # Press -----------------------------------------------------------------------------------
 

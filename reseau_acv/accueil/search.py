@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Value
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ from panorama.models import ArticlePresse
 from panorama.recherche import ARTICLE
 from rencontres.models import Rencontre
 from rencontres.recherche import RENCONTRE
+from reseau_acv.core.models import Theme
 from reseau_acv.core.recherche import (
     CANDIDATES,
     COUNT_LIMIT,
@@ -32,6 +33,7 @@ from reseau_acv.core.recherche import (
     excerpt,
     excerpt_text,
     index_refresh,
+    planned,
     search,
 )
 from ressources.models import Question, Ressource, RetourExperience
@@ -56,7 +58,7 @@ class Groupe:
     related: tuple[str, ...] = ()  # select_related for a page of results
 
     def fetch(self, ids: list[int]) -> list:
-        rows = self.index.model._base_manager.filter(pk__in=ids).select_related(*self.related)
+        rows = self.index.model._base_manager.filter(pk__in=ids).select_related(*self.related).defer("recherche")
         by_pk = {obj.pk: obj for obj in rows}
         return [by_pk[pk] for pk in ids if pk in by_pk]
 
@@ -119,20 +121,31 @@ class Filtres:
         return bool(self.theme or self.ville or self.annee)
 
     def apply(self, queryset: QuerySet, index: Index) -> QuerySet | None:
-        """The rows that pass the filters, or None when this kind cannot (no theme on a town)."""
+        """The rows that pass the filters, or None when this kind cannot (no theme on a town).
+        A theme or a town of a many-to-many is a subquery on the link table (no join, no
+        DISTINCT: the search stops as soon as it has enough rows)."""
         if self.theme:
             if not index.themes:
                 return None
-            queryset = queryset.filter(**{f"{index.themes}__slug": self.theme})
+            queryset = _related_filter(queryset, index.themes, self.theme)
         if self.ville:
             if not index.villes:
                 return None
-            queryset = queryset.filter(**{f"{index.villes}__slug": self.ville})
+            queryset = _related_filter(queryset, index.villes, self.ville)
         if self.annee:
             if index is VILLE:
                 return None
             queryset = queryset.filter(**{f"{index.date}__year": self.annee})
-        return queryset.distinct() if (self.theme or self.ville) else queryset
+        return queryset
+
+
+def _related_filter(queryset: QuerySet, path: str, slug: str) -> QuerySet:
+    field = queryset.model._meta.get_field(path)
+    if not field.many_to_many:
+        return queryset.filter(**{f"{path}__slug": slug})
+    through = field.remote_field.through
+    owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    return queryset.filter(pk__in=through.objects.filter(**{f"{target}__slug": slug}).values(f"{owner}_id"))
 
 
 @dataclass
@@ -210,7 +223,12 @@ def _searched(
         for groupe in groupes:
             queryset = filtres.apply(groupe.visible(user), groupe.index)
             found.append(
-                (groupe, search(queryset, groupe.index, requete, sort=sort) if queryset is not None else Resultats())
+                (
+                    groupe,
+                    search(queryset, groupe.index, requete, sort=sort, candidates=candidates)
+                    if queryset is not None
+                    else Resultats(),
+                )
             )
         return sum(f.total for _g, f in found), sum(f.complets for _g, f in found), found
 
@@ -225,6 +243,11 @@ def search_page(*, user, texte: str, filtres: Filtres | None = None, with_thesau
     page = PageRecherche(texte=texte)
     if len(texte) < MIN_QUERY_LENGTH:
         return page
+    with planned("default"):
+        return _search_page(page, user, texte, filtres, with_thesaurus)
+
+
+def _search_page(page: PageRecherche, user, texte: str, filtres: Filtres, with_thesaurus) -> PageRecherche:
     requete, found, page.corrigee, page.suggestion = _searched(
         user, texte, filtres, GROUPES, "pertinence", with_thesaurus=with_thesaurus, candidates=FEW_CANDIDATES
     )
@@ -267,8 +290,9 @@ def search_group(
     texte = " ".join((texte or "").replace("\x00", " ").split())
     if len(texte) < MIN_QUERY_LENGTH:
         return ListeGroupe(texte, groupe, None, Resultats(), None, None, {})
-    requete, found, corrigee, suggestion = _searched(user, texte, filtres, [groupe], sort)
-    return ListeGroupe(texte, groupe, requete, found[0][1], corrigee, suggestion, facets(found))
+    with planned("default"):
+        requete, found, corrigee, suggestion = _searched(user, texte, filtres, [groupe], sort)
+        return ListeGroupe(texte, groupe, requete, found[0][1], corrigee, suggestion, facets(found))
 
 
 def page_results(liste: ListeGroupe, ids: list[int]) -> list[Resultat]:
@@ -278,45 +302,66 @@ def page_results(liste: ListeGroupe, ids: list[int]) -> list[Resultat]:
     return [found[pk] for pk in ids if pk in found]
 
 
+def _facet_counts(index: Index, path: str, ids: list[int], tag: str) -> QuerySet:
+    """How many of ``ids`` link to each row of ``path`` (a theme, a town): grouped on the link
+    table (or the row's own column), through its index — rows (tag, pk, count)."""
+    field = index.model._meta.get_field(path)
+    if field.many_to_many:
+        through = field.remote_field.through
+        owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        rows = through.objects.filter(**{f"{owner}_id__in": ids}).values(f"{target}_id")
+        column = f"{target}_id"
+    else:
+        rows = (
+            index.model._base_manager.filter(pk__in=ids, **{f"{field.attname}__isnull": False})
+            .order_by()
+            .values(field.attname)
+        )
+        column = field.attname
+    return rows.annotate(_tag=Value(tag), n=Count("pk")).values_list("_tag", column, "n")
+
+
 def facets(found: list[tuple[Groupe, Resultats]]) -> dict[str, list[Facette]]:
-    """Counts of the matching, visible rows by kind, theme, town and year (bounded, like the totals)."""
+    """Counts of the matching, visible rows by kind, theme, town and year (bounded, like the totals:
+    over the ranked results of each kind), the themes and towns in one query."""
     kinds = [Facette(g.key, str(g.title), f.total) for g, f in found if f.total]
     themes: Counter = Counter()
     villes: Counter = Counter()
     years: Counter = Counter()
-    names: dict[tuple[str, str], str] = {}
-    theme_order: dict[str, int] = {}
+    parts = []
     for groupe, f in found:
         ids = f.ids[:COUNT_LIMIT]
         if not ids:
             continue
         index = groupe.index
-        rows = index.model._base_manager.filter(pk__in=ids)
         if index.themes:
-            path = index.themes
-            for row in rows.values(f"{path}__slug", f"{path}__nom", f"{path}__ordre").annotate(
-                n=Count("pk", distinct=True)
-            ):
-                slug = row[f"{path}__slug"]
-                if slug:
-                    themes[slug] += row["n"]
-                    names[("theme", slug)] = row[f"{path}__nom"]
-                    theme_order[slug] = row[f"{path}__ordre"]
+            parts.append(_facet_counts(index, index.themes, ids, "theme"))
         if index.villes:
-            path = index.villes
-            for row in rows.values(f"{path}__slug", f"{path}__nom").annotate(n=Count("pk", distinct=True)):
-                slug = row[f"{path}__slug"]
-                if slug:
-                    villes[slug] += row["n"]
-                    names[("ville", slug)] = row[f"{path}__nom"]
+            parts.append(_facet_counts(index, index.villes, ids, "ville"))
         if index is not VILLE:
             years.update(when.year for when in (f.dates.get(pk) for pk in ids) if when)
+    if parts:
+        for tag, pk, n in parts[0].union(*parts[1:], all=True):
+            (themes if tag == "theme" else villes)[pk] += n
+    theme_rows = {t.pk: t for t in Theme.objects.filter(pk__in=list(themes))} if themes else {}
+    top_villes = villes.most_common(FACET_SIZE)
+    ville_rows = (
+        {
+            pk: (slug, nom)
+            for pk, slug, nom in Ville.objects.filter(pk__in=[pk for pk, _n in top_villes]).values_list(
+                "pk", "slug", "nom"
+            )
+        }
+        if top_villes
+        else {}
+    )
     return {
         "type": kinds,
         "theme": [
-            Facette(slug, names[("theme", slug)], n)
-            for slug, n in sorted(themes.items(), key=lambda t: theme_order[t[0]])
+            Facette(theme_rows[pk].slug, theme_rows[pk].nom, n)
+            for pk, n in sorted(themes.items(), key=lambda t: theme_rows[t[0]].ordre)
+            if pk in theme_rows
         ],
-        "ville": [Facette(slug, names[("ville", slug)], n) for slug, n in villes.most_common(FACET_SIZE)],
+        "ville": [Facette(*ville_rows[pk], n) for pk, n in top_villes if pk in ville_rows],
         "annee": [Facette(str(year), str(year), n) for year, n in sorted(years.items(), reverse=True)][:FACET_SIZE],
     }

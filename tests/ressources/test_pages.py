@@ -13,8 +13,10 @@ from .conftest import PDF
 # Queries of a signed-in lead: session, user, then the page's own (count, page, themes, towns,
 # and the choices of the filter form: themes, towns, programmes).
 LIBRARY_QUERIES = 8
-# The search adds the lookup of the chosen town and the matching experience sheets.
-SEARCH_QUERIES = 15
+# The search adds the lookup of the chosen town and the matching experience sheets; on
+# PostgreSQL each of the two searches also sends its planner settings with the query's tsqueries
+# and restores them in the test's transaction.
+SEARCH_QUERIES = 19
 
 
 def _resources(n: int, ville, themes):

@@ -5,7 +5,7 @@ the global search explicitly."""
 
 from .extraits import excerpt
 from .index import Champ, Index, index_refresh, row_texts, sqlite_forget, texts_from, vector_sql, vocabulary_add
-from .moteur import CANDIDATES, COUNT_LIMIT, FEW_CANDIDATES, Resultats, search
+from .moteur import CANDIDATES, COUNT_LIMIT, FEW_CANDIDATES, Resultats, planned, search
 from .page import Recherche, choose, excerpt_text, in_order, parse_text, rechercher
 from .requete import Requete, parse
 
@@ -30,6 +30,7 @@ __all__ = [
     "vector_sql",
     "vocabulary_add",
     "parse",
+    "planned",
     "search",
     "sqlite_forget",
 ]

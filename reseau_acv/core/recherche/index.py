@@ -8,8 +8,8 @@ relations (``villes__nom``, ``messages__corps``) with a condition (answers not h
 
 ``index_refresh(index, ids)`` rebuilds the rows' index after a write, in constant queries per
 batch: on PostgreSQL a weighted ``tsvector`` (column ``recherche``, GIN-indexed, French
-configuration without accents); on SQLite an FTS5 table (``<table>_fts``, columns a–d) holding
-the stems computed in Python. The words of titles and summaries also feed the vocabulary that
+configuration without accents, with the pairs of neighbouring words: see the note below); on
+SQLite an FTS5 table (``<table>_fts``, columns a–d) holding the stems computed in Python. The words of titles and summaries also feed the vocabulary that
 typo tolerance suggests from.
 """
 
@@ -25,6 +25,17 @@ from django.db.models import Q
 from .texte import STOP_WORDS, stems, words
 
 CONFIG = "public.french_unaccent"
+
+# A phrase (« logements vacants », an expression of the thesaurus) is found through the GIN index
+# alone: each vector also holds, as lexemes without position, the pairs of neighbouring words
+# (« ~log vac » — the tilde, which no word begins with, keeps a prefix search from reaching them),
+# and a phrase is asked as the conjunction of its pairs. Without them, PostgreSQL finds the rows
+# holding every word of the phrase through the index, then reads each one to check the positions
+# — tens of thousands of rows for common words. Neighbours are the successive words that carry
+# meaning (a stop word between them does not count, as on SQLite, where stop words are not
+# indexed); a hyphenated compound (« centre-ville ») counts by its parts. The SQL functions
+# ``recherche_avec_paires(tsvector)`` and ``recherche_phrase(text)`` come from core's migration
+# 0007.
 WEIGHTS = "ABCD"
 BATCH = 500
 VOCABULARY_MIN = 4
@@ -83,8 +94,12 @@ def texts_from(index: Index, values: dict[str, Iterable[str]]) -> dict[str, list
 
 
 def vector_sql(alias: str) -> str:
-    """The PostgreSQL expression of the weighted vector from text columns ``alias.a`` … ``alias.d``."""
-    return " || ".join(f"setweight(to_tsvector('{CONFIG}', coalesce({alias}.{w.lower()}, '')), '{w}')" for w in WEIGHTS)
+    """The PostgreSQL expression of the weighted vector from text columns ``alias.a`` … ``alias.d``,
+    with the pairs of neighbouring words."""
+    weighted = " || ".join(
+        f"setweight(to_tsvector('{CONFIG}', coalesce({alias}.{w.lower()}, '')), '{w}')" for w in WEIGHTS
+    )
+    return f"public.recherche_avec_paires({weighted})"
 
 
 def row_texts(texts: dict[str, list[str]]) -> tuple[str, str, str, str]:

@@ -18,13 +18,13 @@ index up to ``COUNT_LIMIT``, says « more than » past it.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connections
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
+from django.db import connections, transaction
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .index import CONFIG, Index
@@ -72,17 +72,17 @@ def search(
     if requete.vide:
         return Resultats()
     vendor = connections[queryset.db].vendor
+    every_count = 0
     if vendor == "postgresql":
-        rows, truncated = _postgresql(queryset, index, requete, limit=candidates)
+        rows, truncated, every_count = _postgresql(queryset, index, requete, limit=candidates)
     else:
         rows = _sqlite(queryset, index, requete)
         truncated = False
     found = _rank(rows, n=len(requete.concepts), sort=sort, truncated=truncated)
     if truncated and found.total < COUNT_LIMIT:
-        # More matches than ranked: count them through the index, up to the limit.
-        counted = _pg_scope(queryset, requete, every=len(requete.concepts) > 1).values("pk")[: COUNT_LIMIT + 1].count()
-        found.total = max(found.total, min(counted, COUNT_LIMIT))
-        found.plus_de = counted > COUNT_LIMIT
+        # More matches than ranked: those holding every concept were counted through the index.
+        found.total = max(found.total, min(every_count, COUNT_LIMIT))
+        found.plus_de = every_count > COUNT_LIMIT
     return found
 
 
@@ -109,71 +109,293 @@ def _rank(rows: list[tuple[int, int, float, datetime | None]], *, n: int, sort: 
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
+#
+# Every statement reads the stored, GIN-indexed vector with ``@@`` and a constant ``tsquery`` (so
+# the planner sees the real query). The planner is asked not to read whole tables
+# (``enable_seqscan``) — its estimate of a phrase or of several synonyms is often ten times off,
+# and a misled plan walks 500,000 rows — not to compile (``jit``) and not to start parallel
+# workers: both cost more than these short, bounded queries.
 
 
-def _pg_forme(forme) -> SearchQuery:
+PLANNER = {"enable_seqscan": "off", "jit": "off", "max_parallel_workers_per_gather": "0"}
+
+
+@contextmanager
+def planned(using: str):
+    """Run the search statements inside one transaction with the planner settings above
+    (reentrant). The settings ride on the block's first statement (``_settings_first``)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or getattr(connection, "_recherche_planned", None) is not None:
+        yield
+        return
+    outer = connection.in_atomic_block
+    state = {"pending": True, "before": None}
+    with transaction.atomic(using=using, savepoint=False):
+        connection._recherche_planned = state
+        try:
+            yield
+        finally:
+            connection._recherche_planned = None
+            if outer and state["before"] and connection.is_usable() and not connection.needs_rollback:
+                with connection.cursor() as cursor:  # the enclosing transaction goes on as it was
+                    cursor.execute(
+                        "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in PLANNER),
+                        list(state["before"]),
+                    )
+
+
+def _settings_first(using: str, selects: list[str], params: list) -> list:
+    """Run ``SELECT selects`` — with the planner settings first when the block has not applied
+    them yet — and return the row of ``selects``."""
+    state = getattr(connections[using], "_recherche_planned", None)
+    pending = bool(state and state["pending"])
+    if pending:
+        selects = [
+            *(f"current_setting('{name}')" for name in PLANNER),
+            *(f"set_config('{name}', '{value}', true)" for name, value in PLANNER.items()),
+            *selects,
+        ]
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        row = list(cursor.fetchone())
+    if pending:
+        state["pending"], state["before"] = False, tuple(row[: len(PLANNER)])
+        row = row[2 * len(PLANNER) :]
+    return row
+
+
+def _pg_forme_sql(forme) -> tuple[str, str]:
+    """(how to match the form, how to rank it): a phrase is matched by its pairs of neighbouring
+    words (through the GIN index alone, see ``index``) and ranked by its words."""
     if forme.prefixe:
-        return SearchQuery(f"{forme.mots[0]}:*", search_type="raw", config=CONFIG)
+        return "to_tsquery(%s, %s)", "to_tsquery(%s, %s)"
     if forme.phrase:
-        return SearchQuery(forme.texte, search_type="phrase", config=CONFIG)
-    return SearchQuery(forme.texte, search_type="plain", config=CONFIG)
+        return "public.recherche_phrase(%s)", "phraseto_tsquery(%s, %s)"
+    return "plainto_tsquery(%s, %s)", "plainto_tsquery(%s, %s)"
 
 
-def _pg_query(concept: Concept) -> SearchQuery:
-    query = None
-    for forme in concept.formes:
-        part = _pg_forme(forme)
-        query = part if query is None else query | part
-    return query
+def _pg_forme_params(sql: str, forme) -> list[str]:
+    text = f"{forme.mots[0]}:*" if forme.prefixe else forme.texte
+    return [text] if sql.startswith("public.") else [CONFIG, text]
 
 
-def _pg_rank(concept: Concept):
-    """How well a row holds a concept: its best form (an OR of many synonyms would dilute it)."""
-    ranks = [SearchRank(F("recherche"), _pg_forme(forme), weights=PG_WEIGHTS) for forme in concept.formes]
-    return ranks[0] if len(ranks) == 1 else Greatest(*ranks)
+@dataclass
+class _Compiled:
+    """The query's tsqueries as PostgreSQL writes them (computed once per query and connection)."""
+
+    formes: list[list[str]]  # per concept, per form: how it is matched ('' when only stop words)
+    rangs: list[list[str]]  # per concept, per form: how it is ranked
+    exclus: str
+
+    def concept(self, i: int) -> str:
+        parts = [f"({t})" for t in self.formes[i] if t]
+        return " | ".join(parts)
+
+    @property
+    def concepts(self) -> list[str]:
+        return [self.concept(i) for i in range(len(self.formes))]
+
+    @property
+    def any(self) -> str:
+        return " | ".join(f"({c})" for c in self.concepts if c)
+
+    @property
+    def every(self) -> str:
+        concepts = self.concepts
+        return "" if not all(concepts) else " & ".join(f"({c})" for c in concepts)
 
 
-def _pg_words(words: list[str]) -> SearchQuery | None:
-    query = None
-    for word in words:
-        part = SearchQuery(word, search_type="plain", config=CONFIG)
-        query = part if query is None else query | part
-    return query
+def _pg_compile(requete: Requete, using: str) -> _Compiled:
+    cached = requete.compile_cache.get(using)
+    if cached is not None:
+        state = getattr(connections[using], "_recherche_planned", None)
+        if state and state["pending"]:  # a new block asks the same query again
+            _settings_first(using, ["1"], [])
+        return cached
+    selects, params = [], []
+    for concept in requete.concepts:
+        for forme in concept.formes:
+            for sql in _pg_forme_sql(forme):
+                selects.append(f"{sql}::text")
+                params += _pg_forme_params(sql, forme)
+    selects.append("plainto_tsquery(%s, %s)::text")
+    params += [CONFIG, " ".join(requete.exclus)]
+    row = _settings_first(using, selects, params)
+    formes, rangs = [], []
+    for concept in requete.concepts:
+        texts = [row.pop(0) or "" for _ in range(2 * len(concept.formes))]
+        formes.append(texts[0::2])
+        rangs.append(texts[1::2])
+    compiled = _Compiled(formes=formes, rangs=rangs, exclus=row.pop(0) or "")
+    requete.compile_cache[using] = compiled
+    return compiled
 
 
-def _pg_scope(queryset: QuerySet, requete: Requete, *, every: bool) -> QuerySet:
-    """The rows holding every concept (``every``) or any, without the excluded words."""
-    queries = [_pg_query(c) for c in requete.concepts]
-    combined = queries[0]
-    for query in queries[1:]:
-        combined = (combined & query) if every else (combined | query)
-    scoped = queryset.filter(recherche=combined)
-    excluded = _pg_words(requete.exclus)
-    return scoped.exclude(recherche=excluded) if excluded is not None else scoped
+def _pg_matching(queryset: QuerySet, index: Index, tsquery: str, exclus: str) -> QuerySet:
+    """The rows of ``queryset`` whose vector matches ``tsquery`` (through the GIN index)."""
+    scoped = queryset.order_by().filter(_matches(index, tsquery))
+    return scoped.exclude(_matches(index, exclus)) if exclus else scoped
 
 
-def _postgresql(queryset: QuerySet, index: Index, requete: Requete, *, limit: int) -> tuple[list[tuple], bool]:
-    queries = [_pg_query(c) for c in requete.concepts]
-    # The most recent matches only: a common word must not make the cost grow with the table.
-    # Those holding every concept first, so that a broad word does not crowd them out.
-    anything = list(_pg_scope(queryset, requete, every=False).order_by("-pk").values_list("pk", flat=True)[:limit])
-    candidates = set(anything)
-    if len(queries) > 1:
-        candidates |= set(_pg_scope(queryset, requete, every=True).order_by("-pk").values_list("pk", flat=True)[:limit])
-    cover = sum(
-        (Case(When(Q(recherche=q), then=Value(1)), default=Value(0), output_field=IntegerField()) for q in queries),
-        start=Value(0),
+def _matches(index: Index, tsquery: str, *, row_by_row: bool = False) -> RawSQL:
+    # The column is ours and the tsquery a parameter.
+    column = f'"{index.table}"."recherche"'
+    column = f"coalesce({column}, ''::tsvector)" if row_by_row else column
+    return RawSQL(f"{column} @@ %s::tsquery", [tsquery], output_field=BooleanField())  # noqa: S611
+
+
+@dataclass
+class _Premiers:
+    """The first matches of a query through the GIN index, in the table's physical order (at most
+    ``COUNT_LIMIT + 1``), how far into the table they went (the last heap block read) and the
+    table's size as the planner's statistics have it."""
+
+    ids: list[int]
+    block: int = 0
+    rows_per_block: float = 1.0
+    rows: float = 0.0
+
+    @property
+    def all(self) -> bool:
+        return len(self.ids) <= COUNT_LIMIT
+
+    @property
+    def density(self) -> float:
+        """The share of the table's rows that match (and may be seen)."""
+        return min(len(self.ids) / max((self.block + 1) * self.rows_per_block, 1.0), 1.0)
+
+    def read_in_order(self, k: int) -> bool:
+        """Whether the ``k`` most recent matches are cheaper to find by reading rows in date order
+        and testing each (about ``k / density`` rows, fewer when an index of the visible rows
+        gives the order) than through the GIN index's bitmap, which visits every match (and
+        the bitmaps of the visibility's indexes) before sorting them."""
+        by_date = k / max(self.density, 1e-9)
+        by_bitmap = 2 * self.density * self.rows
+        return by_date <= by_bitmap
+
+
+def _pg_first(queryset: QuerySet, index: Index, tsquery: str, exclus: str) -> _Premiers:
+    """Up to ``COUNT_LIMIT + 1`` matching ids through the GIN index's bitmap: no more rows are
+    visited than that, however common the words (a broad query's count is bounded)."""
+    table = index.table
+    block = RawSQL(f'("{table}".ctid::text::point)[0]', [])  # noqa: S611 (our table)
+    size = RawSQL(  # noqa: S611 (our table)
+        f"(SELECT array[reltuples / greatest(relpages, 1), reltuples] FROM pg_class WHERE oid = '{table}'::regclass)",  # noqa: S608
+        [],
     )
-    ranks = [_pg_rank(c) for c in requete.concepts]
-    rank = sum(ranks[1:], start=ranks[0])
-    rows = (
-        index.model._base_manager.using(queryset.db)
-        .filter(pk__in=candidates)
-        .annotate(_cover=cover, _rank=rank)
-        .values_list("pk", "_cover", "_rank", index.date)
+    rows = list(
+        _pg_matching(queryset, index, tsquery, exclus)
+        .annotate(_block=block, _size=size)
+        .values_list("pk", "_block", "_size")[: COUNT_LIMIT + 1]
     )
-    n = len(queries)
-    return [(pk, c, min(r / n, 1.0), when) for pk, c, r, when in rows], len(anything) >= limit
+    if not rows:
+        return _Premiers([])
+    (per_block, total) = rows[0][2]
+    return _Premiers([row[0] for row in rows], int(max(row[1] for row in rows)), max(per_block, 1.0), total)
+
+
+# A statement of a very broad query is planned with settings of its own, sent in the same round
+# trip: reading in date order (no bitmap, no sort), or through the GIN bitmap (no index scan).
+IN_ORDER = ("enable_bitmapscan", "enable_sort")
+THROUGH_BITMAP = ("enable_indexscan",)
+
+
+def _pg_recent_sql(
+    queryset: QuerySet, index: Index, tsquery: str, exclus: str, k: int, *, in_order: bool
+) -> tuple[str, list]:
+    """The statement of the ``k`` most recent matches of a broad query. ``in_order``: rows are read
+    in date order through the date's index (or the key's) and each row's vector is tested, until
+    ``k`` match — the GIN index is then deliberately not used (``coalesce`` hides the column from
+    it). Otherwise every match is found through the GIN bitmap, then sorted."""
+    field = index.model._meta.get_field(index.date)
+    order = (f"-{index.date}",) if in_order and field.db_index else ("-pk",)
+    scoped = queryset.order_by().filter(_matches(index, tsquery, row_by_row=in_order))
+    if exclus:
+        scoped = scoped.exclude(_matches(index, exclus, row_by_row=in_order))
+    sql, params = scoped.order_by(*order).values("pk")[:k].query.sql_with_params()
+    return sql, list(params)
+
+
+def _pg_rank(
+    index: Index, compiled: _Compiled, sources: list[tuple[str, list]], *, using: str, off: tuple[str, ...] = ()
+) -> list[tuple]:
+    """Coverage, weighted rank and date of the candidates that ``sources`` (statements giving ids)
+    name: the vector is read once per row. ``off``: planner settings turned off for this statement
+    only (in the same round trip)."""
+    weights = "'{" + ",".join(str(w) for w in PG_WEIGHTS) + "}'::real[]"
+    covers, ranks, cover_params, rank_params = [], [], [], []
+    for i, concept in enumerate(compiled.concepts):
+        if not concept:
+            continue
+        covers.append("(v @@ %s::tsquery)::int")
+        cover_params.append(concept)
+        forms = [f"ts_rank({weights}, v, %s::tsquery)" for t in compiled.rangs[i] if t]
+        rank_params += [t for t in compiled.rangs[i] if t]
+        if forms:
+            ranks.append(forms[0] if len(forms) == 1 else f"GREATEST({', '.join(forms)})")
+    cover = " + ".join(covers) or "0"
+    rank = " + ".join(ranks) or "0"
+    date = index.model._meta.get_field(index.date).column
+    source = " UNION ".join(f"({sql})" for sql, _params in sources)
+    source_params = [p for _sql, params in sources for p in params]
+    sql = (
+        f"SELECT id, {cover}, {rank}, d FROM ("  # noqa: S608 (our table, columns and placeholders)
+        f"SELECT id, {date} AS d, recherche || ''::tsvector AS v FROM {index.table} WHERE id IN ({source}) OFFSET 0) s"
+    )
+    with connections[using].cursor() as cursor:
+        if not off:
+            cursor.execute(sql, [*cover_params, *rank_params, *source_params])
+            return cursor.fetchall()
+        before = "SELECT " + ", ".join(f"set_config('{name}', 'off', true)" for name in off)
+        after = "SELECT " + ", ".join(f"set_config('{name}', 'on', true)" for name in off)
+        cursor.execute(f"{before}; {sql}; {after}", [*cover_params, *rank_params, *source_params])
+        cursor.nextset()
+        return cursor.fetchall()
+
+
+def _ids_source(ids) -> tuple[str, list]:
+    return "SELECT unnest(%s::bigint[])", [list(ids)]
+
+
+def _postgresql(queryset: QuerySet, index: Index, requete: Requete, *, limit: int) -> tuple[list[tuple], bool, int]:
+    """(rows to rank, whether the matches were more than could be ranked, how many hold every concept
+    — bounded by ``COUNT_LIMIT + 1`` — when they were).
+
+    Two or three statements. The first matches through the GIN index: when they are at most
+    ``COUNT_LIMIT``, every one is ranked. Otherwise the query is broad: the most recent ``limit``
+    matches are ranked, read in date order or through the bitmap, whichever reads fewer rows
+    (``_Premiers.read_in_order``). For a broad query of several concepts, those holding every
+    concept are ranked first: all of them when they are few, else the most recent."""
+    using = queryset.db
+    n = len(requete.concepts)
+    with planned(using):
+        compiled = _pg_compile(requete, using)  # the block's first statement: it carries the settings
+        if not compiled.any:
+            return [], False, 0
+        first = _pg_first(queryset, index, compiled.any, compiled.exclus)
+        if first.all:
+            rows = _pg_rank(index, compiled, [_ids_source(first.ids)], using=using) if first.ids else []
+            return _scaled(rows, n), False, 0
+        broad, every_count, sources = first, len(first.ids), []
+        tsquery = compiled.any
+        if n > 1:
+            holding = _pg_first(queryset, index, compiled.every, compiled.exclus) if compiled.every else _Premiers([])
+            every_count = len(holding.ids)
+            if not holding.all:  # more than enough rows hold every concept: only they are ranked
+                broad, tsquery = holding, compiled.every
+            elif holding.ids:
+                sources.append(_ids_source(holding.ids))
+        off: tuple[str, ...] = ()
+        if n == 1 or every_count < limit or broad is not first:
+            in_order = broad.read_in_order(limit)
+            sources.append(_pg_recent_sql(queryset, index, tsquery, compiled.exclus, limit, in_order=in_order))
+            off = IN_ORDER if in_order else THROUGH_BITMAP
+        rows = _pg_rank(index, compiled, sources, using=using, off=off)
+        return _scaled(rows, n), True, every_count
+
+
+def _scaled(rows: list[tuple], n: int) -> list[tuple]:
+    return [(pk, c, min(r / n, 1.0), when) for pk, c, r, when in rows]
 
 
 # --- SQLite (FTS5) -------------------------------------------------------------------------------
@@ -227,13 +449,43 @@ def _sqlite(queryset: QuerySet, index: Index, requete: Requete) -> list[tuple]:
     return rows
 
 
-def explain_uses_index(queryset: QuerySet, index: Index, requete: Requete) -> str:
-    """The PostgreSQL plan of the candidate search (for the test that reads it)."""
-    queries = [_pg_query(c) for c in requete.concepts]
-    anything = queries[0]
-    for query in queries[1:]:
-        anything = anything | query
-    return queryset.filter(recherche=anything).order_by("-pk").values("pk")[:CANDIDATES].explain()
+def plans(
+    queryset: QuerySet, index: Index, requete: Requete, *, candidates: int = CANDIDATES
+) -> list[tuple[str, dict]]:
+    """The PostgreSQL plan (``EXPLAIN ANALYZE``, as JSON) of every statement a search of this index
+    runs, replayed with the engine's planner settings (for the test that reads them, and the bench)."""
+    from django.test.utils import CaptureQueriesContext
+
+    connection = connections[queryset.db]
+    requete.compile_cache.pop(queryset.db, None)
+    with CaptureQueriesContext(connection) as captured:
+        search(queryset, index, requete, candidates=candidates)
+    found = []
+    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            parts = query["sql"].split("; ")
+            if len(parts) >= 3 and parts[0].startswith("SELECT set_config("):  # a statement with its settings
+                before, sql, after = parts[0], "; ".join(parts[1:-1]), parts[-1]
+            else:
+                before, sql, after = None, query["sql"], None
+            if before:
+                cursor.execute(before)
+            if sql.startswith("SELECT") and index.table in sql and "set_config(" not in sql:
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+                found.append((sql, cursor.fetchone()[0][0]))
+            elif "set_config(" in sql:
+                cursor.execute(sql)
+            if after:
+                cursor.execute(after)
+        transaction.set_rollback(True, using=queryset.db)
+    return found
+
+
+def plan_nodes(node: dict):
+    """Every node of a JSON plan."""
+    yield node
+    for child in node.get("Plans", []):
+        yield from plan_nodes(child)
 
 
 def holding_all(queryset: QuerySet, index: Index, words: list[str]) -> QuerySet:
@@ -246,6 +498,8 @@ def holding_all(queryset: QuerySet, index: Index, words: list[str]) -> QuerySet:
     if not folded:
         return queryset.none()
     if connections[queryset.db].vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
         query = None
         for word in folded:
             part = SearchQuery(f"{word}:*", search_type="raw", config=CONFIG)

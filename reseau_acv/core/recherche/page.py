@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import BigIntegerField, Case, F, Func, IntegerField, QuerySet, Value, When
 
 from . import correction, thesaurus
 from .index import Index
-from .moteur import Resultats, search
+from .moteur import Resultats, planned, search
 from .requete import Requete, parse
 
 FEW = 3
@@ -38,6 +40,11 @@ def choose(texte: str, run, *, using: str, with_thesaurus=None) -> tuple[Requete
 
     A correction is only shown when visible documents hold every corrected word: a word known
     only from content the visitor may not see is never suggested."""
+    with planned(using):
+        return _choose(texte, run, using=using, with_thesaurus=with_thesaurus)
+
+
+def _choose(texte: str, run, *, using: str, with_thesaurus=None):
     requete = parse_text(texte, with_thesaurus=with_thesaurus)
     total, complete, payload = run(requete)
     unknown = correction.unknown_words(texte, using=using) if not requete.vide else []
@@ -72,6 +79,12 @@ def in_order(queryset: QuerySet, ids: list[int]) -> QuerySet:
     """``queryset`` restricted to ``ids``, in that order (a page of ranked results)."""
     if not ids:
         return queryset.none()
+    if connections[queryset.db].vendor == "postgresql":
+        # The position in the array: one comparison per row, whatever the number of ids.
+        position = Func(
+            Value(list(ids), output_field=ArrayField(BigIntegerField())), F("pk"), function="array_position"
+        )
+        return queryset.filter(pk__in=ids).order_by(position)
     position = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
     return queryset.filter(pk__in=ids).order_by(position)
 

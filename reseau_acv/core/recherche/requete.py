@@ -56,6 +56,8 @@ class Requete:
     texte: str
     concepts: list[Concept] = field(default_factory=list)
     exclus: list[str] = field(default_factory=list)
+    # What a backend computed from the query once (PostgreSQL's tsqueries), by database alias.
+    compile_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def vide(self) -> bool:

@@ -1,0 +1,68 @@
+"""The stored search vectors get the pairs of neighbouring words (see core's migration 0007 and
+``reseau_acv.core.recherche.index``), so that a phrase is found through the GIN index alone.
+The trigger that fills an article's vector (an insert without one, a new title or summary) adds
+them too."""
+
+from django.db import DatabaseError, migrations, transaction
+
+
+def vectors_inline(schema_editor, table):
+    """The vector stays in the row (compressed with lz4 where PostgreSQL has it): a search that
+    reads a row's vector then reads no TOAST table; the rows rewritten below take it on."""
+    schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN recherche SET STORAGE MAIN")
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN recherche SET COMPRESSION lz4")
+    except DatabaseError:  # a server built without lz4 keeps its default compression
+        pass
+
+
+TABLES = ("panorama_articlepresse",)
+TRIGGER = """
+CREATE OR REPLACE FUNCTION panorama_articlepresse_recherche() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'INSERT' AND NEW.recherche IS NOT NULL THEN
+    RETURN NEW;
+  END IF;
+  NEW.recherche := public.recherche_avec_paires(
+    setweight(to_tsvector('public.french_unaccent', coalesce(NEW.titre, '')), 'A') ||
+    setweight(to_tsvector('public.french_unaccent', coalesce(NEW.resume, '')), 'B'));
+  RETURN NEW;
+END
+$$ LANGUAGE plpgsql;
+"""
+TRIGGER_BEFORE = """
+CREATE OR REPLACE FUNCTION panorama_articlepresse_recherche() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'INSERT' AND NEW.recherche IS NOT NULL THEN
+    RETURN NEW;
+  END IF;
+  NEW.recherche :=
+    setweight(to_tsvector('public.french_unaccent', coalesce(NEW.titre, '')), 'A') ||
+    setweight(to_tsvector('public.french_unaccent', coalesce(NEW.resume, '')), 'B');
+  RETURN NEW;
+END
+$$ LANGUAGE plpgsql;
+"""
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(TRIGGER)
+        for table in TABLES:
+            vectors_inline(schema_editor, table)
+            schema_editor.execute(
+                f"UPDATE {table} SET recherche = public.recherche_avec_paires(recherche) "
+                "WHERE recherche IS NOT NULL"
+            )
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(TRIGGER_BEFORE)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("panorama", "0007_recherche_a_l_insertion"), ("core", "0007_recherche_paires")]
+
+    operations = [migrations.RunPython(forward, backward)]
