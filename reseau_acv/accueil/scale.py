@@ -492,13 +492,16 @@ class Seeder:
         )
 
     def library(self) -> None:
+        started = time.perf_counter()
         with indexes_deferred(Ressource, RetourExperience, Question, Message):
             self._library()
-            started = time.perf_counter()
-            for model in (Ressource, RetourExperience, Question):
-                refresh_all(model)
-            self._step("index de recherche de la bibliothèque", started)
         self._step("index de la bibliothèque reconstruits", started)
+        # The vectors after the indexes: an index built over rows updated since they were written
+        # could not serve the transactions still running then (PostgreSQL's « broken HOT chains »).
+        started = time.perf_counter()
+        for model in (Ressource, RetourExperience, Question):
+            refresh_all(model)
+        self._step("index de recherche de la bibliothèque", started)
 
     def _library(self) -> None:
         started = time.perf_counter()
