@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils.text import slugify
 
 from reseau_acv.comptes.models import Invitation, Organisation, Role, User
@@ -370,6 +370,7 @@ def invitation_create_with_missions(*, actor: User, plan: InvitationPlan) -> Inv
 
 
 NATIONAL_DIR = REFERENCE_DIR / "national"
+ANCT_MAP_POINT = "ANCT (point de carte)"
 
 
 def _parse_national(directory: Path) -> tuple[dict[str, dict], list[str]]:
@@ -422,23 +423,23 @@ def _parse_national(directory: Path) -> tuple[dict[str, dict], list[str]]:
                 "population": _int(row.get("population", ""), "population", name, line),
                 "latitude": _coord(row.get("latitude", ""), "latitude", -22, 52, name, line),
                 "longitude": _coord(row.get("longitude", ""), "longitude", -62, 56, name, line),
-                "coordonnees_source": "ANCT (point de carte)",
+                "coordonnees_source": ANCT_MAP_POINT,
                 "epci_siren": siren if re.fullmatch(r"[0-9]{9}", siren) else data.get("epci_siren", ""),
                 "source": "ANCT, carte nationale ACV (avril 2025), data/reference/national/acv_communes.csv",
             }
         )
-    # A point for every commune the lists give none (the PVD list has no coordinates), from
-    # coordonnees_communes.csv (town halls: scripts/derive_carte_france.py).
+    # Every commune's point from coordonnees_communes.csv (town halls: scripts/derive_carte_france.py):
+    # the PVD list has none, and the ACV list's are the ANCT map's label points — overseas towns
+    # moved into insets beside Brittany (Basse-Terre at 45° N, 4° W).
     name = "coordonnees_communes.csv"
     if (directory / name).exists():
         for line, row in _read(directory / name, required=("code_insee", "latitude", "longitude")):
             data = towns.get(row["code_insee"].strip())
-            if data is not None and data.get("latitude") is None:
+            if data is not None:
+                source = row.get("source", "").strip()
                 data["latitude"] = _coord(row["latitude"], "latitude", -22, 52, name, line)
                 data["longitude"] = _coord(row["longitude"], "longitude", -62, 56, name, line)
-                data["coordonnees_source"] = f"{row.get('source', '').strip()} (annuaire de l'administration, IGN)"[
-                    :200
-                ]
+                data["coordonnees_source"] = f"{source} (annuaire de l'administration, IGN)"[:200]
     return towns, skipped
 
 
@@ -473,8 +474,13 @@ def villes_import_national(*, directory: Path = NATIONAL_DIR) -> NationalReport:
             taken.add(slug)
             new.append(Ville(code_insee=code, slug=slug, **values))
         Ville.objects.bulk_create(new, batch_size=500)
-        # Towns already present without a point (imported before the points were) gain one.
-        placeless = list(Ville.objects.filter(code_insee__in=towns, latitude__isnull=True))
+        # Towns already present without a point, or with the ANCT map's (imported before the town
+        # halls were), take the town hall's; the regional reference's own points stay.
+        placeless = list(
+            Ville.objects.filter(code_insee__in=towns).filter(
+                Q(latitude__isnull=True) | Q(coordonnees_source=ANCT_MAP_POINT)
+            )
+        )
         for ville in placeless:
             data = towns[ville.code_insee]
             ville.latitude, ville.longitude = data.get("latitude"), data.get("longitude")

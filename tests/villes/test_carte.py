@@ -202,3 +202,20 @@ def test_labels_as_drawn_by_a_browser_never_overlap_at_national_scale(live_serve
         boxes = [Box(b["x"], b["y"], b["w"], b["h"]) for b in drawn]
         assert _no_overlap(boxes) == [], path
     assert axe_violations(page) == []
+
+
+@pytest.mark.django_db
+def test_overseas_towns_are_placed_on_their_island_not_on_the_anct_inset():
+    """The ANCT map moves overseas ACV towns into insets beside Brittany; the import takes the town
+    hall instead, also for a town imported before with the ANCT point."""
+    from villes.models import Ville
+    from villes.services import villes_import_national
+
+    VilleFactory(code_insee="97105", nom="Basse-Terre", latitude="45.06080", longitude="-4.42090")
+    Ville.objects.filter(code_insee="97105").update(coordonnees_source="ANCT (point de carte)")
+    villes_import_national()
+    basse_terre = Ville.objects.get(code_insee="97105")
+    assert 15.8 < float(basse_terre.latitude) < 16.6
+    assert -62 < float(basse_terre.longitude) < -61
+    assert float(Ville.objects.get(code_insee="97209").latitude) < 15  # Fort-de-France
+    assert not Ville.objects.filter(latitude__isnull=True).exists()
