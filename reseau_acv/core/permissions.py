@@ -31,6 +31,17 @@ def is_chef_de_projet(user) -> bool:
     return is_member(user) and bool(user.is_chef_de_projet)
 
 
+def may_see_member_page(viewer, member) -> bool:
+    """Whether ``viewer`` may open ``member``'s page: an active member who consented to the directory,
+    oneself, or anyone active for staff. A deleted account (``None``) has no page.
+
+    The page itself reads the same rule as a query (``accueil.membres.member_visible_or_404``).
+    """
+    if member is None or not is_member(viewer) or not member.is_active:
+        return False
+    return bool(member.consentement_annuaire or member.pk == viewer.pk or is_equipe(viewer))
+
+
 def may_moderate(user) -> bool:
     """Publish, send back, hide and pin members' contributions; sort the press."""
     return is_equipe(user)
