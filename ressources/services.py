@@ -658,8 +658,26 @@ def utile_toggle(*, actor, obj: Utilisable, utile: bool | None = None) -> bool:
     elif marked and not wanted:
         marks.delete()
     if wanted != marked:
-        count = (
-            Utile.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
-        )
-        model.objects.filter(pk=obj.pk).update(nb_utile=Coalesce(Subquery(count), 0))
+        _utile_recount(model, [obj.pk])
     return wanted
+
+
+def _utile_recount(model, pks) -> None:
+    """Recount ``nb_utile`` of the items ``pks`` of ``model`` from their marks (one statement)."""
+    field = UTILE_FIELD[model]
+    count = Utile.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    model.objects.filter(pk__in=pks).update(nb_utile=Coalesce(Subquery(count), 0))
+
+
+def utiles_forget_member(*, member) -> None:
+    """Take back every « utile » mark of ``member`` (whose account is being deleted) and recount the
+    items they marked, so that no count includes a member who is gone. A fixed number of queries."""
+    marks = Utile.objects.filter(membre=member)
+    marked = list(marks.values(*(f"{field}_id" for field in UTILE_FIELD.values())))
+    if not marked:
+        return
+    marks.delete()
+    for model, field in UTILE_FIELD.items():
+        pks = {row[f"{field}_id"] for row in marked if row[f"{field}_id"] is not None}
+        if pks:
+            _utile_recount(model, pks)

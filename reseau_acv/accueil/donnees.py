@@ -28,6 +28,7 @@ from reseau_acv.comptes.models import Invitation, User
 from reseau_acv.core.models import Courriel
 from reseau_acv.core.permissions import is_equipe, is_member
 from ressources.models import FichierVersion, Moderated, Statut
+from ressources.services import utiles_forget_member
 
 from .models import JournalDonnees
 
@@ -185,6 +186,7 @@ def member_delete(*, actor: User, member: User, password: str = "", motif: str =
         raise ValidationError({"motif": _("Indiquez la demande du membre (date, moyen) : elle est journalisée.")})
     member_id, email = member.pk, member.email
     _withdraw_registrations(member)
+    utiles_forget_member(member=member)  # the « Utile » counts no longer include the departed member
     stored_files = [member.photo.name] if member.photo else []
     for model in apps.get_models():
         if issubclass(model, Moderated):

@@ -261,3 +261,31 @@ def test_the_personal_data_page_says_how_long_read_notifications_are_kept(client
     page = client.get("/donnees-personnelles/").content.decode()
     assert "Notifications lues" in page
     assert "365 jours" in page
+
+
+def test_deleting_an_account_takes_its_useful_marks_out_of_the_counts(client):
+    """A departed member no longer counts in « utile pour N membres » of the resource, sheet and answer they marked."""
+    from tests.factories.ressources import RetourExperienceFactory
+
+    member = ChefDeProjetFactory()
+    other = ChefDeProjetFactory()
+    ressource = RessourceFactory(visibilite=Visibilite.PARTENAIRES)
+    retour = RetourExperienceFactory()
+    message = MessageFactory(question=QuestionFactory(visibilite=Visibilite.PARTENAIRES))
+    for item in (ressource, retour, message):
+        ressources_services.utile_toggle(actor=member, obj=item)
+        ressources_services.utile_toggle(actor=other, obj=item)
+    ressource.refresh_from_db()
+    assert ressource.nb_utile == 2
+
+    client.force_login(member)
+    client.post("/mon-compte/supprimer/", {"password": "mot-de-passe-test", "confirm": "on"})
+
+    assert not User.objects.filter(pk=member.pk).exists()
+    for item in (ressource, retour, message):
+        item.refresh_from_db()
+        assert item.nb_utile == 1
+    client.force_login(PartenaireFactory())
+    page = client.get(ressource.get_absolute_url()).content.decode()
+    assert "1 membre l'a trouvé utile" in page
+    assert "2 membres" not in page
