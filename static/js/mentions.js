@@ -28,7 +28,6 @@
     status.setAttribute("role", "status");
     area.setAttribute("aria-autocomplete", "list");
     area.setAttribute("aria-controls", listId);
-    area.setAttribute("aria-expanded", "false");
     area.parentNode.insertBefore(list, area.nextSibling);
     area.parentNode.insertBefore(status, list.nextSibling);
 
@@ -43,7 +42,6 @@
       list.innerHTML = "";
       options = [];
       active = -1;
-      area.setAttribute("aria-expanded", "false");
       area.removeAttribute("aria-activedescendant");
     }
 
@@ -101,7 +99,6 @@
         options.push(option);
       });
       list.hidden = false;
-      area.setAttribute("aria-expanded", "true");
       highlight(0);
       status.textContent =
         members.length + (members.length > 1 ? " membres proposés" : " membre proposé") +
