@@ -101,6 +101,19 @@ def test_documents_holding_all_words_come_first_then_those_holding_most(using):
 
 @pytest.mark.django_db(databases=BOTH)
 @pytest.mark.parametrize("using", BOTH)
+def test_a_rare_word_of_a_question_counts_more_than_its_common_words(using):
+    """In « faire revenir les médecins en centre-ville », the one guide about doctors comes first,
+    ahead of the many that only share « centre » and « ville » with the question."""
+    for i in range(6):
+        _ressource(using, f"Animer le centre-ville {i}", resume="Commerces du centre de la ville")
+    _ressource(using, "Maison de santé en cœur de ville", resume="Attirer des médecins généralistes")
+    titles = _titles(using, "comment faire revenir les médecins en centre-ville")
+    assert titles[0] == "Maison de santé en cœur de ville"
+    assert not any(title.startswith("Animer") for title in titles)
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
 def test_accents_inflections_acronyms_and_exclusion_on_both_backends(using):
     """« rehabilitation logement » finds « Réhabilitation des logements »; EPF finds its expansion; -mot excludes."""
     _ressource(using, "Réhabilitation des logements anciens")

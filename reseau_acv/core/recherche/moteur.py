@@ -5,7 +5,8 @@ Both backends follow the same plan:
 1. find the candidates that hold at least one concept of the query (through the GIN index on
    PostgreSQL, the FTS5 index on SQLite), within the rows the caller's queryset allows (it is
    already scoped with ``visible_to(user)`` and any facet filter); excluded words remove rows;
-2. count, for each candidate, the concepts it holds (« coverage ») and how well it holds them
+2. weigh, for each candidate, the concepts it holds (« coverage »: a concept few candidates hold
+   counts more than a common one) and how well it holds them
    (weighted: a word in the title counts more than one in the body);
 3. keep the candidates holding most of the concepts (more than half; if none does, at least
    half), best first: coverage first, then the weighted rank, plus a gentle freshness boost — or
@@ -18,6 +19,7 @@ index up to ``COUNT_LIMIT``, says « more than » past it.
 
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,11 +53,6 @@ class Resultats:
         return self.total
 
 
-def min_coverage(n: int) -> tuple[int, int]:
-    """(wanted, fallback): more than half of the concepts; if nothing does, at least half."""
-    return n // 2 + 1, max(1, (n + 1) // 2)
-
-
 def freshness(when: datetime | None, now: datetime) -> float:
     if when is None:
         return 0.0
@@ -86,18 +83,38 @@ def search(
     return found
 
 
+def weights(masks: list[int], n: int) -> list[float]:
+    """Each concept's weight, from how many candidates hold it (``masks``: one bit per concept):
+    a concept few of them hold tells more than one most of them hold (an inverse document
+    frequency over the candidates, at least 1). A concept no candidate holds tells nothing of
+    them: it weighs as little as the commonest one (so that holding the others is not enough to
+    look complete)."""
+    total = len(masks)
+    held = [sum(1 for mask in masks if mask >> i & 1) for i in range(n)]
+    found = [1 + math.log((total + 1) / (count + 1)) for count in held if count]
+    least = min(found, default=1.0)
+    return [1 + math.log((total + 1) / (count + 1)) if count else least for count in held]
+
+
 def _rank(rows: list[tuple[int, int, float, datetime | None]], *, n: int, sort: str, truncated: bool) -> Resultats:
-    wanted, fallback = min_coverage(n)
-    kept = [row for row in rows if row[1] >= wanted] or [row for row in rows if row[1] >= fallback]
+    """``rows``: (pk, which concepts it holds as bits, weighted rank, date). A row's coverage is the
+    weighted share of the concepts it holds, on the scale of ``n`` (``n`` when it holds them all)."""
+    found = weights([row[1] for row in rows], n)
+    total_weight = sum(found) or 1.0
+    coverage = {
+        pk: n * sum(w for i, w in enumerate(found) if mask >> i & 1) / total_weight for pk, mask, _r, _w in rows
+    }
+    kept = [row for row in rows if coverage[row[0]] > n / 2] or [row for row in rows if coverage[row[0]] >= n / 2]
     now = timezone.now()
-    scores = {pk: cover + rank + freshness(when, now) for pk, cover, rank, when in kept}
-    dates = {pk: when for pk, _c, _r, when in kept}
+    scores = {pk: coverage[pk] + rank + freshness(when, now) for pk, _mask, rank, when in kept}
+    dates = {pk: when for pk, _m, _r, when in kept}
     if sort == "date":
         order = sorted(scores, key=lambda pk: (dates[pk] is not None, dates[pk] or now, pk), reverse=True)
     else:
         order = sorted(scores, key=lambda pk: (-scores[pk], -pk))
     total = len(order)
-    complete = sum(1 for _pk, cover, _r, _w in kept if cover >= n)
+    every = (1 << n) - 1
+    complete = sum(1 for _pk, mask, _r, _w in kept if mask & every == every)
     return Resultats(
         complets=complete,
         ids=order[:COUNT_LIMIT],
@@ -327,7 +344,7 @@ def _pg_rank(
     for i, concept in enumerate(compiled.concepts):
         if not concept:
             continue
-        covers.append("(v @@ %s::tsquery)::int")
+        covers.append(f"((v @@ %s::tsquery)::int << {i})")
         cover_params.append(concept)
         forms = [f"ts_rank({weights}, v, %s::tsquery)" for t in compiled.rangs[i] if t]
         rank_params += [t for t in compiled.rangs[i] if t]
@@ -414,18 +431,18 @@ def _sqlite(queryset: QuerySet, index: Index, requete: Requete) -> list[tuple]:
     from .texte import stem
 
     sqlite_create_table(index, using=queryset.db)
-    weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+    bm25_weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
     cover: dict[int, int] = {}
     rank: dict[int, float] = {}
     with connections[queryset.db].cursor() as cursor:
-        for concept in requete.concepts:
+        for position, concept in enumerate(requete.concepts):
             cursor.execute(
-                f"SELECT rowid, bm25({index.fts_table}, {weights}) FROM {index.fts_table} "  # noqa: S608 (ours)
+                f"SELECT rowid, bm25({index.fts_table}, {bm25_weights}) FROM {index.fts_table} "  # noqa: S608 (ours)
                 f"WHERE {index.fts_table} MATCH %s",
                 [_fts_expression(concept)],
             )
             for pk, score in cursor.fetchall():
-                cover[pk] = cover.get(pk, 0) + 1
+                cover[pk] = cover.get(pk, 0) | 1 << position
                 strength = -score
                 rank[pk] = rank.get(pk, 0.0) + 0.4 * strength / (strength + 3.0)
             # In the title: worth as much as PostgreSQL's weight A, whatever the corpus's size.
