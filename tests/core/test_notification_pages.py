@@ -77,6 +77,7 @@ def test_the_choices_page_saves_one_choice_per_kind(client):
     page = client.get("/mon-compte/notifications/").content.decode()
     assert "Une réponse à ma question" in page
     assert "Dans mon récapitulatif" in page
+    assert "obligatoire" not in page  # every group already has its choice
     from reseau_acv.core.selectors import choices_of
 
     data = {**choices_of(user=chef), "suivi": "immediat", "mention": "jamais"}
