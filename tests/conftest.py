@@ -12,6 +12,23 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 ROLES = ["anonyme", "partenaire", "chef_de_projet", "equipe"]
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test (browser, real worker) puts back the database it found.
+
+    Such a test flushes the tables when it ends. Without serialized rollback, that flush recreates
+    the content types under new ids, and the next test that restores the serialized database then
+    meets each of them twice (duplicate key at its set-up): whether two tests fail depended on the
+    order xdist happened to give them. With it everywhere, each one restores the same rows.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        live = {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+        if (kwargs.get("transaction") or live) and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache: every test starts with none."""
