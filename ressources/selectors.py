@@ -14,7 +14,16 @@ from django.utils.translation import ngettext
 
 from reseau_acv.core.models import Theme
 from reseau_acv.core.permissions import is_equipe
-from reseau_acv.core.recherche import Index, Recherche, excerpt, excerpt_text, in_order, parse_text, rechercher
+from reseau_acv.core.recherche import (
+    CANDIDATES,
+    Index,
+    Recherche,
+    excerpt,
+    excerpt_text,
+    in_order,
+    parse_text,
+    rechercher,
+)
 from villes.models import Mission
 
 from .models import (
@@ -49,11 +58,30 @@ def _ressource_list_qs(queryset: QuerySet, *, with_body: bool = False) -> QueryS
     )
 
 
+class Classees:
+    """Ranked rows as a sequence a paginator cuts: its length is the number of ranked ids, and a
+    slice fetches only those rows, in rank order (not the whole ranking, sorted again by SQL)."""
+
+    def __init__(self, queryset: QuerySet, ids: list[int], prepare):
+        self.queryset, self.ids, self.prepare = queryset, ids, prepare
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return list(self.prepare(in_order(self.queryset, self.ids[key])))
+        return self[key : key + 1][0]
+
+
 @dataclass
 class Trouve:
     """A list page's rows (ranked when searched) and the search behind them, if any."""
 
-    queryset: QuerySet
+    queryset: QuerySet | Classees
     recherche: Recherche | None = None
 
 
@@ -68,10 +96,10 @@ def ressources_search(*, queryset: QuerySet[Ressource], text: str = "", sort: st
     if not text:
         return Trouve(_ressource_list_qs(queryset.order_by(*SORTS.get(sort, SORTS["recent"]))))
     found = rechercher(queryset, RESSOURCE, text, sort="date" if sort == "recent" else "pertinence")
-    ranked = in_order(queryset, found.resultats.ids)
     if sort in SORTS and sort != "recent":
-        ranked = ranked.order_by(*SORTS[sort])
-    return Trouve(_ressource_list_qs(ranked, with_body=True), found)
+        ranked = in_order(queryset, found.resultats.ids).order_by(*SORTS[sort])
+        return Trouve(_ressource_list_qs(ranked, with_body=True), found)
+    return Trouve(Classees(queryset, found.resultats.ids, lambda rows: _ressource_list_qs(rows, with_body=True)), found)
 
 
 def with_excerpts(items, *, text: str = "", index: Index = RESSOURCE):
@@ -144,10 +172,10 @@ def reserved_for_members(*, user, model) -> bool:
 # --- experience sheets -----------------------------------------------------------------------
 
 
-def retours_list(*, user, text: str = "") -> QuerySet[RetourExperience]:
+def retours_list(*, user, text: str = "", candidates: int = CANDIDATES) -> QuerySet[RetourExperience]:
     queryset = RetourExperience.objects.visible_to(user)
     if text.strip():
-        queryset = in_order(queryset, rechercher(queryset, RETOUR, text).resultats.ids)
+        queryset = in_order(queryset, rechercher(queryset, RETOUR, text, candidates=candidates).resultats.ids)
     else:
         queryset = queryset.order_by("-publie_le", "-cree_le", "pk")
     return queryset.select_related("ville").prefetch_related("themes")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reseau_acv.core import notifications
 from reseau_acv.core.permissions import equipe_required, may_moderate
+from reseau_acv.core.recherche import FEW_CANDIDATES
 from reseau_acv.core.selectors import is_following
 from reseau_acv.core.views import get_visible_or_404
 
@@ -91,7 +92,9 @@ def ressource_list(request):
     shown = found.recherche.corrigee if found.recherche and found.recherche.corrigee else text
     selectors.with_excerpts(page.object_list, text=shown)
     retours = (
-        selectors.with_excerpts(list(selectors.retours_list(user=user, text=shown)[:5]), text=shown, index=RETOUR)
+        selectors.with_excerpts(
+            list(selectors.retours_list(user=user, text=shown, candidates=FEW_CANDIDATES)[:5]), text=shown, index=RETOUR
+        )
         if text
         else []
     )

@@ -33,7 +33,7 @@ from .index import CONFIG, Index
 from .requete import Concept, Requete
 
 CANDIDATES = 1000  # a list page ranks up to this many rows (its pages go that far)
-FEW_CANDIDATES = 250  # the global page shows the best few of each kind: it ranks fewer
+FEW_CANDIDATES = 100  # the global page shows the best few of each kind: it ranks fewer
 COUNT_LIMIT = 1000
 PG_WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D, C, B, A
 SQLITE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)  # a, b, c, d
@@ -261,58 +261,18 @@ def _matches(index: Index, tsquery: str, *, row_by_row: bool = False) -> RawSQL:
     return RawSQL(f"{column} @@ %s::tsquery", [tsquery], output_field=BooleanField())  # noqa: S611
 
 
-@dataclass
-class _Premiers:
-    """The first matches of a query through the GIN index, in the table's physical order (at most
-    ``COUNT_LIMIT + 1``), how far into the table they went (the last heap block read) and the
-    table's size as the planner's statistics have it."""
-
-    ids: list[int]
-    block: int = 0
-    rows_per_block: float = 1.0
-    rows: float = 0.0
-
-    @property
-    def all(self) -> bool:
-        return len(self.ids) <= COUNT_LIMIT
-
-    @property
-    def density(self) -> float:
-        """The share of the table's rows that match (and may be seen)."""
-        return min(len(self.ids) / max((self.block + 1) * self.rows_per_block, 1.0), 1.0)
-
-    def read_in_order(self, k: int) -> bool:
-        """Whether the ``k`` most recent matches are cheaper to find by reading rows in date order
-        and testing each (about ``k / density`` rows, fewer when an index of the visible rows
-        gives the order) than through the GIN index's bitmap, which visits every match (and
-        the bitmaps of the visibility's indexes) before sorting them."""
-        by_date = k / max(self.density, 1e-9)
-        by_bitmap = 2 * self.density * self.rows
-        return by_date <= by_bitmap
-
-
-def _pg_first(queryset: QuerySet, index: Index, tsquery: str, exclus: str) -> _Premiers:
+def _pg_first(queryset: QuerySet, index: Index, tsquery: str, exclus: str) -> list[int]:
     """Up to ``COUNT_LIMIT + 1`` matching ids through the GIN index's bitmap: no more rows are
     visited than that, however common the words (a broad query's count is bounded)."""
-    table = index.table
-    block = RawSQL(f'("{table}".ctid::text::point)[0]', [])  # noqa: S611 (our table)
-    size = RawSQL(  # noqa: S611 (our table)
-        f"(SELECT array[reltuples / greatest(relpages, 1), reltuples] FROM pg_class WHERE oid = '{table}'::regclass)",  # noqa: S608
-        [],
-    )
-    rows = list(
-        _pg_matching(queryset, index, tsquery, exclus)
-        .annotate(_block=block, _size=size)
-        .values_list("pk", "_block", "_size")[: COUNT_LIMIT + 1]
-    )
-    if not rows:
-        return _Premiers([])
-    (per_block, total) = rows[0][2]
-    return _Premiers([row[0] for row in rows], int(max(row[1] for row in rows)), max(per_block, 1.0), total)
+    return list(_pg_matching(queryset, index, tsquery, exclus).values_list("pk", flat=True)[: COUNT_LIMIT + 1])
 
 
-# A statement of a very broad query is planned with settings of its own, sent in the same round
-# trip: reading in date order (no bitmap, no sort), or through the GIN bitmap (no index scan).
+# The most recent matches of a broad query are read in date order first, a few rows per match
+# wanted (``READ_PER_MATCH``): each row's vector is tested, the GIN index is not used — its bitmap
+# would hold every match before they are sorted. When that finds under a quarter of the matches
+# wanted, they are sparse (a few thousand at most in a large table) and are found through the
+# bitmap after all. Each way is planned with settings of its own, sent in the same round trip.
+READ_PER_MATCH = 10
 IN_ORDER = ("enable_bitmapscan", "enable_sort")
 THROUGH_BITMAP = ("enable_indexscan",)
 
@@ -320,17 +280,24 @@ THROUGH_BITMAP = ("enable_indexscan",)
 def _pg_recent_sql(
     queryset: QuerySet, index: Index, tsquery: str, exclus: str, k: int, *, in_order: bool
 ) -> tuple[str, list]:
-    """The statement of the ``k`` most recent matches of a broad query. ``in_order``: rows are read
-    in date order through the date's index (or the key's) and each row's vector is tested, until
-    ``k`` match — the GIN index is then deliberately not used (``coalesce`` hides the column from
-    it). Otherwise every match is found through the GIN bitmap, then sorted."""
+    """The statement of (at most) the ``k`` most recent matches of a broad query. ``in_order``:
+    among the ``READ_PER_MATCH × k`` most recent visible rows, read through the date's index (or
+    the key's), the vector of each is tested (``coalesce`` hides the column from the GIN index).
+    Otherwise every match is found through the GIN bitmap, then sorted."""
+    if not in_order:
+        scoped = _pg_matching(queryset, index, tsquery, exclus)
+        sql, params = scoped.order_by("-pk").values("pk")[:k].query.sql_with_params()
+        return sql, list(params)
     field = index.model._meta.get_field(index.date)
-    order = (f"-{index.date}",) if in_order and field.db_index else ("-pk",)
-    scoped = queryset.order_by().filter(_matches(index, tsquery, row_by_row=in_order))
+    order = (f"-{index.date}",) if field.db_index else ("-pk",)
+    recent = queryset.order_by(*order).values("id", "recherche")[: READ_PER_MATCH * k]
+    inner, params = recent.query.sql_with_params()
+    where = "coalesce(r.recherche, ''::tsvector) @@ %s::tsquery"
+    params = [*params, tsquery]
     if exclus:
-        scoped = scoped.exclude(_matches(index, exclus, row_by_row=in_order))
-    sql, params = scoped.order_by(*order).values("pk")[:k].query.sql_with_params()
-    return sql, list(params)
+        where += " AND NOT coalesce(r.recherche, ''::tsvector) @@ %s::tsquery"
+        params.append(exclus)
+    return f"SELECT r.id FROM ({inner}) r WHERE {where} LIMIT {int(k)}", params  # noqa: S608 (ours)
 
 
 def _pg_rank(
@@ -380,9 +347,8 @@ def _postgresql(queryset: QuerySet, index: Index, requete: Requete, *, limit: in
 
     Two or three statements. The first matches through the GIN index: when they are at most
     ``COUNT_LIMIT``, every one is ranked. Otherwise the query is broad: the most recent ``limit``
-    matches are ranked, read in date order or through the bitmap, whichever reads fewer rows
-    (``_Premiers.read_in_order``). For a broad query of several concepts, those holding every
-    concept are ranked first: all of them when they are few, else the most recent."""
+    matches are ranked (``_pg_recent_sql``). For a broad query of several concepts, those holding
+    every concept are ranked first: all of them when they are few, else the most recent."""
     using = queryset.db
     n = len(requete.concepts)
     with planned(using):
@@ -390,24 +356,28 @@ def _postgresql(queryset: QuerySet, index: Index, requete: Requete, *, limit: in
         if not compiled.any:
             return [], False, 0
         first = _pg_first(queryset, index, compiled.any, compiled.exclus)
-        if first.all:
-            rows = _pg_rank(index, compiled, [_ids_source(first.ids)], using=using) if first.ids else []
+        if len(first) <= COUNT_LIMIT:
+            rows = _pg_rank(index, compiled, [_ids_source(first)], using=using) if first else []
             return _scaled(rows, n), False, 0
-        broad, every_count, sources = first, len(first.ids), []
-        tsquery = compiled.any
+        fixed: list[int] = []
+        every_count, tsquery, only_every = len(first), compiled.any, False
         if n > 1:
-            holding = _pg_first(queryset, index, compiled.every, compiled.exclus) if compiled.every else _Premiers([])
-            every_count = len(holding.ids)
-            if not holding.all:  # more than enough rows hold every concept: only they are ranked
-                broad, tsquery = holding, compiled.every
-            elif holding.ids:
-                sources.append(_ids_source(holding.ids))
-        off: tuple[str, ...] = ()
-        if n == 1 or every_count < limit or broad is not first:
-            in_order = broad.read_in_order(limit)
-            sources.append(_pg_recent_sql(queryset, index, tsquery, compiled.exclus, limit, in_order=in_order))
-            off = IN_ORDER if in_order else THROUGH_BITMAP
-        rows = _pg_rank(index, compiled, sources, using=using, off=off)
+            holding = _pg_first(queryset, index, compiled.every, compiled.exclus) if compiled.every else []
+            every_count = len(holding)
+            if every_count > COUNT_LIMIT:  # more than enough rows hold every concept: only they are ranked
+                tsquery, only_every = compiled.every, True
+            else:
+                fixed = holding
+        sources = [_ids_source(fixed)] if fixed else []
+        if n > 1 and not only_every and every_count >= limit:  # those holding every concept fill the ranking
+            return _scaled(_pg_rank(index, compiled, sources, using=using), n), True, every_count
+        for in_order in (True, False):
+            recent = _pg_recent_sql(queryset, index, tsquery, compiled.exclus, limit, in_order=in_order)
+            rows = _pg_rank(
+                index, compiled, [*sources, recent], using=using, off=IN_ORDER if in_order else THROUGH_BITMAP
+            )
+            if len(rows) - len(fixed) >= limit / 4:
+                break  # enough recent matches among the rows read in date order
         return _scaled(rows, n), True, every_count
 
 

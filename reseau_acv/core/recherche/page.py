@@ -11,7 +11,7 @@ from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Query
 
 from . import correction, thesaurus
 from .index import Index
-from .moteur import Resultats, planned, search
+from .moteur import CANDIDATES, Resultats, planned, search
 from .requete import Requete, parse
 
 FEW = 3
@@ -64,11 +64,14 @@ def _choose(texte: str, run, *, using: str, with_thesaurus=None):
     return requete, payload, None, None
 
 
-def rechercher(queryset: QuerySet, index: Index, texte: str, *, sort: str = "pertinence") -> Recherche:
-    """Search one index (a list page: the library, the questions, the press)."""
+def rechercher(
+    queryset: QuerySet, index: Index, texte: str, *, sort: str = "pertinence", candidates: int = CANDIDATES
+) -> Recherche:
+    """Search one index (a list page: the library, the questions, the press; ``candidates``: how
+    many of a broad query's matches are ranked — fewer for a short list beside another)."""
 
     def run(requete):
-        found = search(queryset, index, requete, sort=sort)
+        found = search(queryset, index, requete, sort=sort, candidates=candidates)
         return found.total, found.complets, found
 
     requete, found, corrigee, suggestion = choose(texte, run, using=queryset.db)

@@ -11,20 +11,23 @@ visitor, a project lead and staff (staff see every level and every draft: the wi
 queries of four kinds — common words, rare words, several words (thesaurus phrases and a
 question typed as a person asks it), typos — through the full Django stack (middleware, views,
 templates, one database connection kept as in production). It prints p50 and p95 per page, per
-role and per kind of query, the number of SQL statements, and which index each kind's search
-reads. Everything runs in a transaction that is rolled back.
+role and per kind of query, the CPU time each search took (Django's process and its PostgreSQL
+backend, read from ``/proc``: what the wall time would be on an idle machine, I/O aside), the
+machine's load, the number of SQL statements, and which index each kind's search reads.
+Everything runs in a transaction that is rolled back.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
+from functools import partial
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 
 from reseau_acv.accueil.scale import DOMAIN, NAMED
 from reseau_acv.accueil.search import GROUPES
@@ -59,6 +62,34 @@ PLAN_QUERIES = ("commerces", "vacance commerciale")
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) of a PostgreSQL backend on this machine, 0 if unreadable."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{value:.1f}" for value in os.getloadavg()) + f" pour {os.cpu_count()} cœurs"
+    except OSError:
+        return "inconnue"
+
+
+def _count(statements: list[str], execute, sql, *args):
+    statements.append(sql)
+    return execute(sql, *args)
 
 
 def _client(role: str) -> Client:
@@ -108,38 +139,47 @@ class Command(BaseCommand):
                 self.stdout.write(f"« {groupe.key} », « {text} » : {len(found)} requêtes — " + ", ".join(sorted(scans)))
 
     def _page(self, name: str, path: str, repeter: int) -> None:
-        timings = []  # (ms, role, kind, text, SQL statements)
+        timings = []  # (wall ms, CPU ms, role, kind, text, SQL statements)
+        backend = _backend_pid()
         for role in ROLES:
             client = _client(role)
             for kind, texts in QUERIES.items():
                 for text in texts:
-                    connection.queries_log.clear()  # a request starts by emptying it
-                    with CaptureQueriesContext(connection) as queries:
+                    statements: list[str] = []
+                    with connection.execute_wrapper(partial(_count, statements)):
                         response = client.get(path, {"q": text})  # warms the caches (thesaurus, plans)
                     if response.status_code != 200:
                         raise CommandError(f"{path}?q={text} : {response.status_code}")
                     for _ in range(repeter):
+                        cpu = time.process_time() + _cpu_seconds(backend)
                         started = time.perf_counter()
                         client.get(path, {"q": text})
-                        timings.append(
-                            ((time.perf_counter() - started) * 1000, role, kind, text, len(queries.captured_queries))
-                        )
+                        wall = (time.perf_counter() - started) * 1000
+                        cpu = (time.process_time() + _cpu_seconds(backend) - cpu) * 1000
+                        timings.append((wall, cpu, role, kind, text, len(statements)))
         values = [t[0] for t in timings]
         worst = max(timings)
         self.stdout.write(
             f"Page {name} ({path}) : p50 {statistics.median(values):.0f} ms, p95 {percentile(values, 0.95):.0f} ms "
-            f"sur {len(values)} recherches (pire {worst[0]:.0f} ms : « {worst[3]} », {worst[1]}, "
-            f"{worst[4]} requêtes SQL)"
+            f"sur {len(values)} recherches (pire {worst[0]:.0f} ms : « {worst[4]} », {worst[2]}, "
+            f"{worst[5]} requêtes SQL) ; temps processeur (Django + PostgreSQL) p50 "
+            f"{statistics.median(t[1] for t in timings):.0f} ms, p95 {percentile([t[1] for t in timings], 0.95):.0f} ms"
         )
-        self.stdout.write(f"    {'':16}" + "".join(f"{role:>18}" for role in ROLES))
+        self.stdout.write(f"    {'':16}" + "".join(f"{role:>22}" for role in ROLES))
         for kind in QUERIES:
             cells = []
             for role in ROLES:
-                per = [t[0] for t in timings if t[1] == role and t[2] == kind]
-                cells.append(f"{statistics.median(per):>7.0f} / {percentile(per, 0.95):>4.0f} ms")
-            self.stdout.write(f"    {kind:16}" + "".join(f"{c:>18}" for c in cells))
-        sql = [t[4] for t in timings]
-        self.stdout.write(f"    (p50 / p95 ; requêtes SQL par page : {min(sql)} à {max(sql)})")
+                per = [t for t in timings if t[2] == role and t[3] == kind]
+                wall, cpu = [t[0] for t in per], [t[1] for t in per]
+                cells.append(
+                    f"{statistics.median(wall):.0f} / {percentile(wall, 0.95):.0f} ({percentile(cpu, 0.95):.0f})"
+                )
+            self.stdout.write(f"    {kind:16}" + "".join(f"{c:>22}" for c in cells))
+        sql = [t[5] for t in timings]
+        self.stdout.write(
+            f"    (p50 / p95 ms, et entre parenthèses le p95 du temps processeur ; "
+            f"requêtes SQL par page : {min(sql)} à {max(sql)} ; charge de la machine : {_load()})"
+        )
 
     def _count(self, table: str) -> int:
         with connection.cursor() as cursor:
