@@ -12,7 +12,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -282,6 +282,13 @@ class Question(Moderated):
         ordering = ["-epinglee", "-publie_le", "-cree_le"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
+        # The list's order: its first page (and « plus de 1 000 ») read in index order, no sort of
+        # the 10,000 questions of the national programme.
+        indexes = [
+            models.Index(
+                F("epinglee").desc(), F("publie_le").desc(), F("cree_le").desc(), "id", name="question_liste_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.titre

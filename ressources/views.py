@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reseau_acv.core import notifications
+from reseau_acv.core.pagination import CappedPaginator
 from reseau_acv.core.permissions import equipe_required, may_moderate
 from reseau_acv.core.recherche import FEW_CANDIDATES
 from reseau_acv.core.selectors import is_following
@@ -41,7 +42,8 @@ KINDS = {"ressource": Ressource, "retour": RetourExperience, "question": Questio
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    # A list of 50,000 resources says « plus de 1 000 » instead of counting every visible row.
+    return CappedPaginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def _filtered_page(request, filter_class, list_selector):

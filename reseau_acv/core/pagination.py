@@ -6,7 +6,15 @@ page, querystring = paginate(request, queryset, per_page=50)
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+# Past this many rows a list says « plus de 1 000 » rather than counting them all: counting the
+# 30,000 resources a partner may see walks the table (the visibility rule has an OR the index cannot
+# serve), while counting up to 1,001 stops at the 1,001st row of the page's own index order.
+COUNT_CAP = 1000
 
 
 def querystring_without_page(request) -> str:
@@ -19,3 +27,27 @@ def querystring_without_page(request) -> str:
 def paginate(request, queryset, *, per_page: int) -> tuple[Page, str]:
     """The requested page (the last one if past the end, the first if not a number)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page")), querystring_without_page(request)
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``COUNT_CAP`` + 1 rows: ``count`` stops at ``cap`` and
+    ``capped`` says there are more (the pages go up to the cap; filters and search narrow the list)."""
+
+    def __init__(self, object_list, per_page, *, cap: int = COUNT_CAP, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def _bounded_count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            # Only the keys, in the list's order: no annotation is computed for rows never shown.
+            return self.object_list.values("pk")[: self.cap + 1].count()
+        return len(self.object_list[: self.cap + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._bounded_count, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._bounded_count > self.cap

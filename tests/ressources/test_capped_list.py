@@ -1,0 +1,50 @@
+"""Lists of the library say « plus de 1 000 » instead of counting every visible row."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from reseau_acv.core.pagination import CappedPaginator
+from reseau_acv.core.visibility import Visibilite
+from ressources.models import Ressource, Statut
+
+pytestmark = pytest.mark.django_db
+
+
+def _ressources(n: int) -> None:
+    now = timezone.now()
+    Ressource.objects.bulk_create(
+        Ressource(
+            titre=f"Guide {i}", slug=f"guide-{i}", statut=Statut.PUBLIE, visibilite=Visibilite.PUBLIC, publie_le=now
+        )
+        for i in range(n)
+    )
+
+
+def test_a_long_list_says_more_than_1000_and_still_pages(client):
+    """With 1,030 public resources the library says « Plus de 1 000 ressources », offers its pages up to
+    the cap, and its first page still shows 20."""
+    _ressources(1030)
+    page = client.get(reverse("ressources:ressource-list")).content.decode()
+    assert "Plus de 1 000 ressources" in page
+    assert page.count('class="card ressource-item"') == 20
+    assert client.get(reverse("ressources:ressource-list"), {"page": 50}).status_code == 200
+
+
+def test_a_short_list_gives_its_exact_count(client):
+    """Under the cap the list counts exactly."""
+    _ressources(12)
+    assert "12 ressources" in client.get(reverse("ressources:ressource-list")).content.decode()
+
+
+def test_the_capped_paginator_counts_at_most_the_cap_plus_one(django_assert_num_queries):
+    """The paginator's count stops at the cap, says there are more, and costs one bounded query."""
+    _ressources(30)
+    paginator = CappedPaginator(Ressource.objects.order_by("-publie_le", "pk"), 10, cap=25)
+    with django_assert_num_queries(1) as queries:
+        assert paginator.count == 25
+    assert "LIMIT 26" in queries.captured_queries[0]["sql"]
+    assert paginator.capped
+    assert paginator.num_pages == 3
+    exact = CappedPaginator(Ressource.objects.all(), 10, cap=100)
+    assert (exact.count, exact.capped) == (30, False)
