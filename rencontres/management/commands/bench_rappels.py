@@ -13,10 +13,11 @@ from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from rencontres.management.commands.bench_diffusion import LockWatch
 from rencontres.models import Inscription, Rencontre
 from rencontres.services import rencontre_send_reminder
 from reseau_acv.comptes.models import Role, User
@@ -38,7 +39,8 @@ class Command(BaseCommand):
             transaction.set_rollback(True)
         total = results["record"] + results["send"]
         self.stdout.write(
-            f"{inscrits} inscrits : enregistrement des rappels {results['record']:.2f} s, "
+            f"{inscrits} inscrits : enregistrement des rappels {results['record']:.2f} s "
+            f"(ligne de la rencontre verrouillée {self.locked * 1000:.0f} ms), "
             f"envoi {results['send']:.2f} s, total {total:.2f} s "
             f"({results['sent']} courriels envoyés, {total / max(results['sent'], 1) * 1000:.1f} ms par courriel)"
         )
@@ -67,9 +69,12 @@ class Command(BaseCommand):
         )
         Inscription.objects.bulk_create([Inscription(rencontre=rencontre, membre=user) for user in users])
 
+        watch = LockWatch()  # when the meeting's row is first locked: it stays locked to the end
         start = time.perf_counter()
-        recorded = rencontre_send_reminder(rencontre_id=rencontre.pk, kind="j1")
+        with connection.execute_wrapper(watch):
+            recorded = rencontre_send_reminder(rencontre_id=rencontre.pk, kind="j1")
         record = time.perf_counter() - start
+        self.locked = time.perf_counter() - watch.locked_at if watch.locked_at else 0.0
 
         ids = list(
             Courriel.objects.filter(objet_envoi="rencontre_rappel_j1", statut=Courriel.Statut.EN_ATTENTE)
