@@ -29,6 +29,7 @@ from reseau_acv.core.recherche import (
     Index,
     Requete,
     Resultats,
+    among,
     choose,
     excerpt,
     excerpt_text,
@@ -309,11 +310,12 @@ def _facet_counts(index: Index, path: str, ids: list[int], tag: str) -> QuerySet
     if field.many_to_many:
         through = field.remote_field.through
         owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        rows = through.objects.filter(**{f"{owner}_id__in": ids}).values(f"{target}_id")
+        rows = among(through.objects.all(), ids, field=owner).values(f"{target}_id")
         column = f"{target}_id"
     else:
         rows = (
-            index.model._base_manager.filter(pk__in=ids, **{f"{field.attname}__isnull": False})
+            among(index.model._base_manager.all(), ids)
+            .filter(**{f"{field.attname}__isnull": False})
             .order_by()
             .values(field.attname)
         )

@@ -6,7 +6,7 @@ the global search explicitly."""
 from .extraits import excerpt
 from .index import Champ, Index, index_refresh, row_texts, sqlite_forget, texts_from, vector_sql, vocabulary_add
 from .moteur import CANDIDATES, COUNT_LIMIT, FEW_CANDIDATES, Resultats, planned, search
-from .page import Recherche, choose, excerpt_text, in_order, parse_text, rechercher
+from .page import Recherche, among, choose, excerpt_text, in_order, parse_text, rechercher
 from .requete import Requete, parse
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "FEW_CANDIDATES",
     "COUNT_LIMIT",
     "Champ",
+    "among",
     "Index",
     "Recherche",
     "choose",

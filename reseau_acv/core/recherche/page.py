@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import BigIntegerField, Case, F, Func, IntegerField, QuerySet, Value, When
+from django.db.models import BigIntegerField, BooleanField, Case, F, Func, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from . import correction, thesaurus
 from .index import Index
@@ -78,6 +79,19 @@ def rechercher(
     return Recherche(texte=texte, requete=requete, resultats=found, corrigee=corrigee, suggestion=suggestion)
 
 
+def among(queryset: QuerySet, ids, *, field: str = "pk") -> QuerySet:
+    """``queryset`` restricted to rows whose ``field`` is one of ``ids``. On PostgreSQL the ids are
+    one array parameter (``= ANY``): a thousand separate parameters cost more to send and to parse
+    than the query itself."""
+    ids = list(ids)
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.filter(**{f"{field}__in": ids})
+    model = queryset.model
+    column = model._meta.pk.column if field == "pk" else model._meta.get_field(field).column
+    test = RawSQL(f'"{model._meta.db_table}"."{column}" = ANY(%s)', [ids], output_field=BooleanField())  # noqa: S611
+    return queryset.filter(test)
+
+
 def in_order(queryset: QuerySet, ids: list[int]) -> QuerySet:
     """``queryset`` restricted to ``ids``, in that order (a page of ranked results)."""
     if not ids:
@@ -87,7 +101,7 @@ def in_order(queryset: QuerySet, ids: list[int]) -> QuerySet:
         position = Func(
             Value(list(ids), output_field=ArrayField(BigIntegerField())), F("pk"), function="array_position"
         )
-        return queryset.filter(pk__in=ids).order_by(position)
+        return among(queryset, ids).order_by(position)
     position = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
     return queryset.filter(pk__in=ids).order_by(position)
 
