@@ -6,10 +6,12 @@ page, querystring = paginate(request, queryset, per_page=50)
 
 from __future__ import annotations
 
+import inspect
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils.inspect import method_has_no_args
 
 # Past this many rows a list says « plus de 1 000 » rather than counting them all: counting the
 # 30,000 resources a partner may see walks the table (the visibility rule has an OR the index cannot
@@ -42,6 +44,9 @@ class CappedPaginator(Paginator):
         if isinstance(self.object_list, QuerySet):
             # Only the keys, in the list's order: no annotation is computed for rows never shown.
             return self.object_list.values("pk")[: self.cap + 1].count()
+        counted = getattr(self.object_list, "count", None)
+        if callable(counted) and not inspect.isbuiltin(counted) and method_has_no_args(counted):
+            return min(counted(), self.cap + 1)  # a sequence that knows its length (a search's ranked ids)
         return len(self.object_list[: self.cap + 1])
 
     @cached_property
