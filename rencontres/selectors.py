@@ -108,6 +108,11 @@ def rencontres_reserved_for_members(*, user, ville=None) -> bool:
     return announced.reserved_for_members(user)
 
 
+def rencontres_reserved_for_network(*, user) -> bool:
+    """For a partner: whether announced meetings are kept for project leads and staff (their work sessions)."""
+    return Rencontre.objects.exclude(statut=Rencontre.Statut.BROUILLON).reserved_for_network(user)
+
+
 def plenieres_years(*, user) -> list[int]:
     return list(
         Rencontre.objects.visible_to(user)

@@ -49,6 +49,7 @@ def rencontre_list(request):
         "page": page,
         "querystring": querystring,
         "reserve_aux_membres": selectors.rencontres_reserved_for_members(user=request.user),
+        "reserve_au_reseau": selectors.rencontres_reserved_for_network(user=request.user),
     }
     return render(request, "rencontres/rencontre_list.html", context)
 

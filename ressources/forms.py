@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from reseau_acv.core.models import Theme
 from villes.fields import VilleField, VillesField
 
+from .fields import RessourcesField
 from .models import Question, Ressource, RetourExperience
 from .uploads import verify_upload
 
@@ -86,11 +87,15 @@ class RetourForm(forms.ModelForm):
 
     def __init__(self, *args, ressources_qs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ressources"] = forms.ModelMultipleChoiceField(
+        # Among every published resource the member may see (50,000 at national scale): a picker, not a <select>.
+        self.fields["ressources"] = RessourcesField(
             label=_("Ressources jointes"),
             queryset=ressources_qs if ressources_qs is not None else Ressource.objects.none(),
             required=False,
-            help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+            help_text=_(
+                "Tapez quelques mots du titre (ou son numéro, «\u00a0n° 123\u00a0») et choisissez\u00a0; "
+                "plusieurs ressources se séparent par «\u00a0;\u00a0»."
+            ),
         )
         if self.instance.pk:
             self.fields["ressources"].initial = list(self.instance.ressources.values_list("pk", flat=True))

@@ -169,6 +169,11 @@ def reserved_for_members(*, user, model) -> bool:
     return model.objects.published().reserved_for_members(user)
 
 
+def reserved_for_network(*, user, model) -> bool:
+    """For a partner: whether published content of ``model`` is kept for project leads and staff."""
+    return model.objects.published().reserved_for_network(user)
+
+
 # --- experience sheets -----------------------------------------------------------------------
 
 

@@ -244,6 +244,7 @@ def retour_list(request):
     selectors.with_excerpts(page.object_list, text=text, index=RETOUR)
     context = {
         "reserve_aux_membres": selectors.reserved_for_members(user=user, model=RetourExperience),
+        "reserve_au_reseau": selectors.reserved_for_network(user=user, model=RetourExperience),
         "filter": filterset,
         "page": page,
         "retours": page.object_list,
@@ -332,6 +333,7 @@ def question_list(request):
         "theme": theme,
         "theme_suivi": bool(theme) and is_following(user=user, target=theme),
         "reserve_aux_membres": selectors.reserved_for_members(user=user, model=Question),
+        "reserve_au_reseau": selectors.reserved_for_network(user=user, model=Question),
         "filter": filterset,
         "page": page,
         "questions": page.object_list,

@@ -17,6 +17,7 @@ from rencontres.models import Rencontre
 from rencontres.selectors import rencontres_upcoming
 from reseau_acv.core.models import Theme
 from reseau_acv.core.selectors import followed_ids
+from reseau_acv.core.visibility import Visibilite, can_see_level
 from ressources.models import RetourExperience
 from villes.models import Mission, Ville
 
@@ -65,6 +66,7 @@ class Demarrage:
     ville: Ville | None
     articles: list
     themes: list
+    reseau: bool = True  # whether the member sees the network's level (sheets are mostly there)
 
 
 def _similar_size(populations: list[int]) -> Q:
@@ -102,4 +104,11 @@ def demarrage(*, user) -> Demarrage:
             .prefetch_related(Prefetch("villes", queryset=Ville.objects.only("pk", "nom")))
             .order_by("-publie_le", "-pk")[:2]
         )
-    return Demarrage(retours=list(retours[:3]), rencontre=rencontre, ville=ville, articles=articles, themes=themes)
+    return Demarrage(
+        retours=list(retours[:3]),
+        rencontre=rencontre,
+        ville=ville,
+        articles=articles,
+        themes=themes,
+        reseau=can_see_level(user, Visibilite.RESEAU),
+    )

@@ -72,6 +72,14 @@ class VisibleQuerySet(models.QuerySet):
             return False
         return self.exclude(**{f"{self.visibility_field}__in": levels_for(user)}).exists()
 
+    def reserved_for_network(self, user) -> bool:
+        """For a member who does not see the network's level (a partner): whether this content holds
+        pieces kept for the network (project leads and staff), so that a page says so rather than
+        « aucun ». False for visitors (``reserved_for_members`` speaks to them), leads and staff."""
+        if not is_member(user) or can_see_level(user, Visibilite.RESEAU):
+            return False
+        return self.filter(**{self.visibility_field: Visibilite.RESEAU}).exists()
+
 
 def visibilite_field(default: str = Visibilite.RESEAU, **kwargs) -> models.CharField:
     return models.CharField(

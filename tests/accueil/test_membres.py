@@ -214,5 +214,5 @@ def test_the_directory_finds_members_by_theme_of_expertise(client, themes):
     assert "Experte" in page
     assert "Financeur" in page
     assert "Autrechose" not in page
-    assert "Expertise :" in page
+    assert "Expertise\u00a0:" in page
     assert themes["commerce"].nom_court in page

@@ -268,3 +268,15 @@ def test_the_dashboard_runs_the_same_queries_for_few_and_many_items_to_start_wit
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("accueil:dashboard"))
     assert len(many) == len(few)
+
+
+def test_a_partner_is_not_told_there_is_no_experience_sheet_yet(client):
+    """« Pour bien démarrer » of a partner, who sees no sheet (kept for the leads), leaves out the sheets' block;
+    a lead with nothing on their themes is still pointed to all the sheets."""
+    partner = PartenaireFactory(premiers_pas_le=timezone.now())
+    lead = ChefDeProjetFactory(premiers_pas_le=timezone.now())
+    for member, shown in ((partner, False), (lead, True)):
+        client.force_login(member)
+        page = client.get("/tableau-de-bord/").content.decode()
+        assert "Pour bien démarrer" in page
+        assert ("Pas encore de retour d'expérience sur ces thèmes." in page) is shown

@@ -281,3 +281,18 @@ def test_unknown_chart_export_is_not_found(client, equipe):
     """An export that does not exist answers 404."""
     client.force_login(equipe)
     assert client.get(reverse("accueil:animation-export", kwargs={"key": "inconnu"})).status_code == 404
+
+
+def test_the_team_dashboard_leads_to_every_staff_tool(client, equipe):
+    """Staff reach the outbox, the data requests, the invitations, the animation figures and the thesaurus from their dashboard."""
+    client.force_login(equipe)
+    page = client.get(reverse("accueil:dashboard")).content.decode()
+    for url in [
+        "/animation/courriels/",
+        "/animation/donnees/",
+        "/annuaire/invitations/",
+        "/animation/",
+        "/recherche/thesaurus/",
+    ]:
+        assert f'href="{url}"' in page
+        assert client.get(url).status_code == 200

@@ -307,7 +307,7 @@ def test_anonymous_visitor_is_told_the_town_has_members_only_press(client, ville
     ArticleFactory(titre="Blois : article réservé", villes=[villes["blois"]], visibilite=Visibilite.PARTENAIRES)
     ArticleFactory(titre="Blois : autre article réservé", villes=[villes["blois"]], visibilite=Visibilite.RESEAU)
     content = client.get(villes["blois"].get_absolute_url()).content.decode()
-    assert "2 articles de presse mentionnent cette ville ; ils sont réservés aux membres du réseau." in content
+    assert "2 articles de presse mentionnent cette ville\u00a0; ils sont réservés aux membres du réseau." in content
     assert "Aucun article" not in content
     assert "Blois : article réservé" not in content
     assert "Se connecter pour les lire" in content

@@ -79,3 +79,37 @@ def test_a_comment_s_author_links_too(client):
     MessageFactory(question=None, ressource=ressource, auteur=auteur)
     client.force_login(ChefDeProjetFactory())
     assert _link(auteur) in client.get(ressource.get_absolute_url()).content.decode()
+
+
+def test_editing_published_content_says_what_each_button_does(client):
+    """On a published resource, staff « Enregistrer » (it stays published) or take it back to draft; a lead is warned that
+    their edit goes back to the team and hides it meanwhile."""
+    auteur = ChefDeProjetFactory()
+    ressource = RessourceFactory(auteur=auteur, visibilite=Visibilite.PARTENAIRES)
+    url = f"/ressources/{ressource.slug}/modifier/"
+    client.force_login(EquipeFactory())
+    page = client.get(url).content.decode()
+    assert 'value="proposer">Enregistrer</button>' in page
+    assert "Retirer de la publication et garder en brouillon" in page
+    assert "Publier</button>" not in page
+    client.force_login(auteur)
+    page = client.get(url).content.decode()
+    assert 'value="proposer">Proposer la modification</button>' in page
+    assert "il n'est plus visible des membres jusqu'à sa relecture" in page.replace("&#x27;", "'")
+    assert "Proposer la modification" not in client.get("/ressources/proposer/").content.decode()
+
+
+def test_a_town_page_links_its_leads_to_their_member_page(client):
+    """On a town page a member opens the page of the town's lead (in the directory); one out of it is named only."""
+    from tests.factories.villes import MissionFactory, VilleFactory
+
+    ville = VilleFactory(nom="Gien", slug="gien")
+    lead = ChefDeProjetFactory(first_name="Inès", last_name="Garnier")
+    discreet = ChefDeProjetFactory(first_name="Paul", last_name="Rivière", consentement_annuaire=False)
+    MissionFactory(ville=ville, personne=lead)
+    MissionFactory(ville=ville, personne=discreet)
+    client.force_login(PartenaireFactory())
+    page = client.get("/villes/gien/").content.decode()
+    assert _link(lead) in page
+    assert "Paul Rivière" in page
+    assert f"/annuaire/{discreet.pk}/" not in page

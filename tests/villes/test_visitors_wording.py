@@ -82,19 +82,19 @@ def test_members_read_no_such_notice(client_for, bourges):
             "/ressources/retours/",
             lambda: RetourExperienceFactory(visibilite=Visibilite.RESEAU),
             "Aucun retour d'expérience public ne correspond à ces critères.",
-            "Vous voyez les retours d'expérience publics ; les autres sont réservés aux membres du réseau.",
+            "Vous voyez les retours d'expérience publics\u00a0; les autres sont réservés aux membres du réseau.",
         ),
         (
             "/ressources/questions/",
             lambda: QuestionFactory(visibilite=Visibilite.RESEAU),
             "Aucune question publique ne correspond à ces critères.",
-            "Vous voyez les questions publiques ; les autres sont réservées aux membres du réseau.",
+            "Vous voyez les questions publiques\u00a0; les autres sont réservées aux membres du réseau.",
         ),
         (
             "/rencontres/",
             lambda: RencontreFactory(visibilite=Visibilite.RESEAU),
             "Aucune rencontre ouverte à tous ne correspond à ces critères.",
-            "Vous voyez les rencontres ouvertes à tous ; les autres sont réservées aux membres du réseau.",
+            "Vous voyez les rencontres ouvertes à tous\u00a0; les autres sont réservées aux membres du réseau.",
         ),
     ],
 )
@@ -105,3 +105,35 @@ def test_lists_tell_visitors_what_they_do_not_see(client, url, make, empty, noti
     assert empty in page
     assert notice in page
     assert LOGIN in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "make", "notice"),
+    [
+        (
+            "/ressources/retours/",
+            lambda: RetourExperienceFactory(visibilite=Visibilite.RESEAU),
+            "Vous voyez les retours d'expérience ouverts aux partenaires\u00a0; les autres sont réservés aux chef·fes de projet et à l'équipe d'animation.",
+        ),
+        (
+            "/ressources/questions/",
+            lambda: QuestionFactory(visibilite=Visibilite.RESEAU),
+            "Vous voyez les questions ouvertes aux partenaires\u00a0; les autres sont réservées aux chef·fes de projet et à l'équipe d'animation.",
+        ),
+        (
+            "/rencontres/",
+            lambda: RencontreFactory(visibilite=Visibilite.RESEAU),
+            "Vous voyez les rencontres ouvertes aux partenaires\u00a0; les autres, dont les séances de travail, sont réservées aux chef·fes de projet et à l'équipe d'animation.",
+        ),
+    ],
+)
+def test_lists_tell_partners_what_is_kept_for_the_leads(client, url, make, notice):
+    """A partner facing an empty list learns the content is the leads', not that there is none; a lead is not told."""
+    from tests.factories.comptes import ChefDeProjetFactory, PartenaireFactory
+
+    make()
+    client.force_login(PartenaireFactory())
+    assert notice in _page(client, url)
+    client.force_login(ChefDeProjetFactory())
+    assert notice not in _page(client, url)

@@ -43,3 +43,9 @@ def membre_nom(context, member, ancien: str = ""):
     except NoReverseMatch:  # a deployment without the members' pages
         return name
     return format_html('<a href="{}">{}</a>', url, name)
+
+
+@register.filter
+def fields_with_errors(form) -> list:
+    """The visible fields of ``form`` that hold an error, in the form's order (for the error summary)."""
+    return [field for field in form.visible_fields() if field.errors]
