@@ -296,3 +296,12 @@ def test_the_team_dashboard_leads_to_every_staff_tool(client, equipe):
     ]:
         assert f'href="{url}"' in page
         assert client.get(url).status_code == 200
+
+
+def test_the_emails_panel_leads_to_both_email_settings(client):
+    """« Mes courriels » on the dashboard leads to the digest settings and to the per-kind notification choices."""
+    client.force_login(ChefDeProjetFactory())
+    page = client.get(reverse("accueil:dashboard")).content.decode()
+    panel = page.split('id="panel-courriels"', 1)[1].split("</section>", 1)[0]
+    assert 'href="/mon-compte/courriels/"' in panel
+    assert 'href="/mon-compte/notifications/"' in panel
