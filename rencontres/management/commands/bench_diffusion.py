@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 from unittest import mock
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.utils import timezone
 from rencontres import services
 from rencontres.models import Inscription, Rencontre
 from reseau_acv.comptes.models import Role, User
-from reseau_acv.core.models import Courriel
+from reseau_acv.core.models import Courriel, Notification
 
 UNSENT = "reseau_acv.core.outbox.enqueue_send_many"
 
@@ -77,8 +78,12 @@ class Command(BaseCommand):
                 )
         finally:
             Courriel.objects.filter(cle__regex=rf"^rencontre_[a-z_]+:{rencontre.pk}:").delete()
+            # The cancellation's notifications name the meeting by id only: they go with it.
+            Notification.objects.filter(
+                objet_type=ContentType.objects.get_for_model(Rencontre), objet_id=rencontre.pk
+            ).delete()
             rencontre.delete()
-        self.stdout.write("Rencontre de mesure et courriels supprimés.")
+        self.stdout.write("Rencontre de mesure, ses courriels et ses notifications supprimés.")
 
     def _measure(self, label: str, action) -> None:
         watch = LockWatch()
