@@ -113,3 +113,20 @@ def test_a_town_page_links_its_leads_to_their_member_page(client):
     assert _link(lead) in page
     assert "Paul Rivière" in page
     assert f"/annuaire/{discreet.pk}/" not in page
+
+
+def test_the_moderation_page_names_former_members_and_links_the_others(client):
+    """A reported answer whose author left reads « Message d'un ancien membre »; the journal names who acted, linked."""
+    from reseau_acv.comptes.models import User
+
+    reporter = ChefDeProjetFactory(first_name="Léa", last_name="Martin")
+    auteur = ChefDeProjetFactory()
+    message = MessageFactory(auteur=auteur, corps="Propos déplacé")
+    client.force_login(reporter)
+    client.post(f"/ressources/messages/{message.pk}/signaler/", {"motif": "Hors sujet"})
+    User.objects.filter(pk=auteur.pk).delete()
+    client.force_login(EquipeFactory())
+    page = client.get("/ressources/moderation/").content.decode().replace("&#x27;", "'")
+    assert "Message d'un ancien membre" in page
+    assert f"Signalé par {_link(reporter)}" in page
+    assert f"<td>{_link(reporter)}</td>" in page  # the journal: who reported
