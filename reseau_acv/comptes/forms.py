@@ -72,7 +72,8 @@ class ProfileForm(forms.ModelForm):
         fields = [
             "first_name",
             "last_name",
-            "organisation",
+            # Not the organisation: the invitation sets it, staff change it (a <select> of every
+            # organisation would also hold thousands of options at national scale).
             "fonction",
             "telephone",
             "themes_expertise",

@@ -97,3 +97,20 @@ def test_photos_are_served_to_signed_in_members_only(client):
     assert response["Content-Type"] == "image/jpeg"
     User.objects.filter(pk=member.pk).update(consentement_annuaire=False)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_profile_shows_the_organisation_without_a_list_of_every_organisation(client):
+    """The profile names my organisation (set by my invitation) and offers no <select> of all organisations; posting one changes nothing."""
+    from reseau_acv.comptes.models import Organisation
+
+    member = ChefDeProjetFactory(organisation=Organisation.objects.create(nom="Ville de Gien"))
+    elsewhere = Organisation.objects.create(nom="Préfecture de région")
+    client.force_login(member)
+    page = client.get("/comptes/profil/").content.decode()
+    assert "Votre organisation\u00a0: Ville de Gien." in page
+    assert 'name="organisation"' not in page
+    assert "Préfecture de région" not in page
+    client.post("/comptes/profil/", {**_profile(member), "organisation": elsewhere.pk})
+    member.refresh_from_db()
+    assert member.organisation.nom == "Ville de Gien"
