@@ -1,6 +1,9 @@
 """The header in a real browser: one line at 1280 px, « Mon compte » usable by keyboard and at 375 px."""
 
+from io import BytesIO
+
 import pytest
+from PIL import Image
 
 from reseau_acv.comptes.models import User
 from tests.factories.comptes import ChefDeProjetFactory
@@ -69,3 +72,18 @@ def test_at_375_px_the_account_menu_opens_inside_the_screen_and_leads_to_its_pag
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_load_state()
     assert page.get_by_role("link", name="Se connecter").is_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_below_a_short_page_the_footer_colour_continues(live_server, page):
+    """On a page shorter than the window, the bottom of the screen is the footer's colour, not a grey band under it."""
+    ChefDeProjetFactory(email="lea@blois.fr")
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    login(page, live_server.url, "lea@blois.fr")
+    page.goto(live_server.url + "/notifications/")
+    footer = page.evaluate("getComputedStyle(document.querySelector('.site-footer')).backgroundColor")
+    assert page.evaluate("document.querySelector('.site-footer').getBoundingClientRect().bottom") < 1390
+    pixel = page.screenshot(clip={"x": 5, "y": 1395, "width": 1, "height": 1})
+    red, green, blue = Image.open(BytesIO(pixel)).convert("RGB").getpixel((0, 0))
+    assert footer == f"rgb({red}, {green}, {blue})"
