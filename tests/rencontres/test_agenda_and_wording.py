@@ -156,6 +156,19 @@ def test_my_registrations_list_upcoming_meetings_first(client, chef):
 
 
 @pytest.mark.django_db
+def test_my_registrations_say_when_nothing_is_coming(client, chef):
+    """With only past meetings, « À venir » says there is none and leads to the agenda, above the past ones."""
+    debut = timezone.now() - timedelta(days=30)
+    InscriptionFactory(
+        membre=chef, rencontre=RencontreFactory(titre="Passée", debut=debut, fin=debut + timedelta(hours=2))
+    )
+    client.force_login(chef)
+    page = client.get(reverse("rencontres:inscription-list")).content.decode()
+    assert page.index("Aucune inscription à une rencontre à venir.") < page.index("Passée")
+    assert 'href="/rencontres/">Voir l\'agenda</a>' in page
+
+
+@pytest.mark.django_db
 def test_my_registrations_are_paginated(client, chef):
     """Twenty-one registrations fill two pages."""
     for _ in range(21):
