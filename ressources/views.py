@@ -381,7 +381,7 @@ def question_create(request):
         question = services.question_create(actor=request.user, data=data, themes=data["themes"], villes=data["villes"])
         messages.success(
             request,
-            _("Votre question est posée au réseau. À côté, des membres qui pourraient répondre : sollicitez-les."),
+            _("Votre question est posée au réseau. Vous serez prévenu·e de chaque réponse."),
         )
         return redirect(question)
     return render(request, "ressources/question_form.html", {"form": form})

@@ -47,3 +47,17 @@ def test_a_sheet_joins_resources_through_the_picker_not_a_list_of_the_whole_libr
     client.post("/ressources/retours/proposer/", {**data, "ressources": "guide de l'opah"})
     retour = RetourExperience.objects.get(titre="Relancer l'OPAH-RU")
     assert list(retour.ressources.all()) == [guide]
+
+
+def test_a_question_without_theme_or_town_has_no_empty_summary_card(client, chef):
+    """A question posted without theme or town shows no « En bref » card with nothing in it; the message promises replies only."""
+    client.force_login(chef)
+    response = client.post(
+        "/ressources/questions/poser/",
+        {"titre": "Qui a une boutique à l'essai ?", "visibilite": Visibilite.RESEAU},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Votre question est posée au réseau. Vous serez prévenu·e de chaque réponse." in page
+    assert "En bref" not in page
+    assert "Aucun membre ne ressort encore sur ce sujet" in page
