@@ -23,6 +23,7 @@ from rencontres import services
 from rencontres.models import Inscription, Rencontre
 from reseau_acv.comptes.models import Role, User
 from reseau_acv.core.models import Courriel, Notification
+from reseau_acv.core.notifications import recount_unread
 
 UNSENT = "reseau_acv.core.outbox.enqueue_send_many"
 
@@ -78,10 +79,14 @@ class Command(BaseCommand):
                 )
         finally:
             Courriel.objects.filter(cle__regex=rf"^rencontre_[a-z_]+:{rencontre.pk}:").delete()
-            # The cancellation's notifications name the meeting by id only: they go with it.
-            Notification.objects.filter(
+            # The cancellation's notifications name the meeting by id only: they go with it, and the
+            # members' unread counters are counted again.
+            notified = Notification.objects.filter(
                 objet_type=ContentType.objects.get_for_model(Rencontre), objet_id=rencontre.pk
-            ).delete()
+            )
+            members = list(notified.values_list("destinataire_id", flat=True).distinct())
+            notified.delete()
+            recount_unread(members)
             rencontre.delete()
         self.stdout.write("Rencontre de mesure, ses courriels et ses notifications supprimés.")
 
