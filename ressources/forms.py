@@ -17,6 +17,19 @@ from .uploads import verify_upload
 ACCEPT = ".pdf,.odt,.ods,.odp,.docx,.xlsx,.pptx,.png,.jpg,.jpeg,.webp,.gif,.csv,.txt"
 
 
+# What « Markdown. » (the models' help text) means for a member who writes: shown under each text box.
+MARKDOWN_AIDE = _(
+    "Mise en forme\u00a0: **gras**, *italique*, un tiret en début de ligne pour une liste, "
+    "[texte du lien](https://adresse) pour un lien."
+)
+
+
+def _explain_markdown(form) -> None:
+    for field in form.fields.values():
+        if str(field.help_text) == "Markdown.":
+            field.help_text = MARKDOWN_AIDE
+
+
 class RessourceForm(forms.ModelForm):
     fichier = forms.FileField(
         label=_("Fichier"),
@@ -40,6 +53,7 @@ class RessourceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _explain_markdown(self)
         self.fields["fichier"].help_text = _(
             "PDF, document bureautique (odt, ods, odp, docx, xlsx, pptx), image, CSV ou texte, %(max)s au plus. "
             "Un nouveau fichier devient une nouvelle version : les précédentes restent consultables."
@@ -87,6 +101,7 @@ class RetourForm(forms.ModelForm):
 
     def __init__(self, *args, ressources_qs=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _explain_markdown(self)
         # Among every published resource the member may see (50,000 at national scale): a picker, not a <select>.
         self.fields["ressources"] = RessourcesField(
             label=_("Ressources jointes"),
@@ -111,6 +126,13 @@ class QuestionForm(forms.ModelForm):
         model = Question
         fields = ["titre", "corps", "visibilite"]
         widgets = {"corps": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _explain_markdown(self)
+        self.fields["themes"].help_text = _(
+            "Les thèmes font connaître la question aux membres qui les suivent et trouvent qui pourrait répondre."
+        )
 
 
 class MessageForm(forms.Form):

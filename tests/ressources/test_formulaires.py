@@ -61,3 +61,20 @@ def test_a_question_without_theme_or_town_has_no_empty_summary_card(client, chef
     assert "Votre question est posée au réseau. Vous serez prévenu·e de chaque réponse." in page
     assert "En bref" not in page
     assert "Aucun membre ne ressort encore sur ce sujet" in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/ressources/proposer/", "/ressources/retours/proposer/", "/ressources/questions/poser/"]
+)
+def test_member_forms_explain_how_to_format_text_not_just_markdown(client, chef, url):
+    """Under each text box a member reads how to write bold, lists and links, not the bare word « Markdown. »."""
+    client.force_login(chef)
+    page = client.get(url).content.decode()
+    assert "Markdown." not in page
+    assert "**gras**, *italique*" in page
+
+
+def test_the_question_form_says_what_themes_do(client, chef):
+    """Themes are explained: they reach the members who follow them and find who could answer."""
+    client.force_login(chef)
+    assert "trouvent qui pourrait répondre" in client.get("/ressources/questions/poser/").content.decode()
