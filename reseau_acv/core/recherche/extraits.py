@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -16,11 +17,18 @@ TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 WINDOW = 32
 
 
-def _matches(word: str, stems: set[str], prefixes: set[str]) -> bool:
+@lru_cache(maxsize=50000)
+def _forms(word: str) -> tuple[str, str] | None:
+    """A word of a text as the engine sees it: (folded, stem), or None for a stop word."""
     folded = fold(word)
-    if folded in STOP_WORDS:
+    return None if folded in STOP_WORDS else (folded, stem(folded))
+
+
+def _matches(word: str, stems: set[str], prefixes: set[str]) -> bool:
+    forms = _forms(word)
+    if forms is None:
         return False
-    root = stem(folded)
+    folded, root = forms
     return root in stems or any(root.startswith(p) or folded.startswith(p) for p in prefixes)
 
 
@@ -32,8 +40,10 @@ def excerpt(text: str, requete: Requete | None, *, length: int = WINDOW) -> Safe
     tokens = text.split(" ")
     stems = requete.racines() if requete else set()
     prefixes = requete.prefixes() if requete else set()
-    hits = [i for i, token in enumerate(tokens) if any(_matches(w, stems, prefixes) for w in TOKEN.findall(token))]
-    start = max(0, hits[0] - 6) if hits else 0
+    first = next(
+        (i for i, token in enumerate(tokens) if any(_matches(w, stems, prefixes) for w in TOKEN.findall(token))), None
+    )
+    start = max(0, first - 6) if first is not None else 0
     window = tokens[start : start + length]
     html = []
     for token in window:

@@ -32,7 +32,7 @@ from django.utils import timezone
 from .index import CONFIG, Index
 from .requete import Concept, Requete
 
-CANDIDATES = 1000  # a list page ranks up to this many rows (its pages go that far)
+CANDIDATES = 500  # a list page ranks up to this many rows (its pages go that far)
 FEW_CANDIDATES = 100  # the global page shows the best few of each kind: it ranks fewer
 COUNT_LIMIT = 1000
 PG_WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D, C, B, A
@@ -277,34 +277,44 @@ IN_ORDER = ("enable_bitmapscan", "enable_sort")
 THROUGH_BITMAP = ("enable_indexscan",)
 
 
-def _pg_recent_sql(
+def _pg_recent_rows(
     queryset: QuerySet, index: Index, tsquery: str, exclus: str, k: int, *, in_order: bool
 ) -> tuple[str, list]:
-    """The statement of (at most) the ``k`` most recent matches of a broad query. ``in_order``:
-    among the ``READ_PER_MATCH × k`` most recent visible rows, read through the date's index (or
-    the key's), the vector of each is tested (``coalesce`` hides the column from the GIN index).
-    Otherwise every match is found through the GIN bitmap, then sorted."""
+    """The statement of (at most) the ``k`` most recent matches of a broad query, as rows (id,
+    date, vector). ``in_order``: among the ``READ_PER_MATCH × k`` most recent dated visible rows,
+    read through the date's index (or the key's), the vector of each is tested (``coalesce`` hides
+    the column from the GIN index). Otherwise every match is found through the GIN bitmap, then
+    sorted."""
+    date = index.date
     if not in_order:
         scoped = _pg_matching(queryset, index, tsquery, exclus)
-        sql, params = scoped.order_by("-pk").values("pk")[:k].query.sql_with_params()
-        return sql, list(params)
-    field = index.model._meta.get_field(index.date)
-    order = (f"-{index.date}",) if field.db_index else ("-pk",)
-    recent = queryset.order_by(*order).values("id", "recherche")[: READ_PER_MATCH * k]
-    inner, params = recent.query.sql_with_params()
+        inner, params = scoped.order_by("-pk").values("id", date, "recherche")[:k].query.sql_with_params()
+        return f"SELECT r.id, r.{date}, r.recherche FROM ({inner}) r", list(params)  # noqa: S608 (ours)
+    field = index.model._meta.get_field(date)
+    if field.db_index:
+        recent = queryset.filter(**{f"{date}__isnull": False}).order_by(f"-{date}")
+    else:
+        recent = queryset.order_by("-pk")
+    inner, params = recent.values("id", date, "recherche")[: READ_PER_MATCH * k].query.sql_with_params()
     where = "coalesce(r.recherche, ''::tsvector) @@ %s::tsquery"
     params = [*params, tsquery]
     if exclus:
         where += " AND NOT coalesce(r.recherche, ''::tsvector) @@ %s::tsquery"
         params.append(exclus)
-    return f"SELECT r.id FROM ({inner}) r WHERE {where} LIMIT {int(k)}", params  # noqa: S608 (ours)
+    return f"SELECT r.id, r.{date}, r.recherche FROM ({inner}) r WHERE {where} LIMIT {int(k)}", params  # noqa: S608
+
+
+def _ids_rows(index: Index, ids) -> tuple[str, list]:
+    """The rows (id, date, vector) of these ids."""
+    date = index.model._meta.get_field(index.date).column
+    return f"SELECT id, {date}, recherche FROM {index.table} WHERE id = ANY(%s)", [list(ids)]  # noqa: S608 (ours)
 
 
 def _pg_rank(
     index: Index, compiled: _Compiled, sources: list[tuple[str, list]], *, using: str, off: tuple[str, ...] = ()
 ) -> list[tuple]:
-    """Coverage, weighted rank and date of the candidates that ``sources`` (statements giving ids)
-    name: the vector is read once per row. ``off``: planner settings turned off for this statement
+    """Coverage, weighted rank and date of the rows (id, date, vector) that ``sources`` give, each
+    vector read once, duplicates dropped. ``off``: planner settings turned off for this statement
     only (in the same round trip)."""
     weights = "'{" + ",".join(str(w) for w in PG_WEIGHTS) + "}'::real[]"
     covers, ranks, cover_params, rank_params = [], [], [], []
@@ -319,66 +329,68 @@ def _pg_rank(
             ranks.append(forms[0] if len(forms) == 1 else f"GREATEST({', '.join(forms)})")
     cover = " + ".join(covers) or "0"
     rank = " + ".join(ranks) or "0"
-    date = index.model._meta.get_field(index.date).column
-    source = " UNION ".join(f"({sql})" for sql, _params in sources)
+    union = " UNION ALL ".join(f"({sql})" for sql, _params in sources)
     source_params = [p for _sql, params in sources for p in params]
     sql = (
-        f"SELECT id, {cover}, {rank}, d FROM ("  # noqa: S608 (our table, columns and placeholders)
-        f"SELECT id, {date} AS d, recherche || ''::tsvector AS v FROM {index.table} WHERE id IN ({source}) OFFSET 0) s"
+        f"SELECT id, {cover}, {rank}, d FROM ("  # noqa: S608 (our columns and placeholders)
+        f"SELECT u.id, u.d, u.recherche || ''::tsvector AS v FROM ({union}) AS u(id, d, recherche) OFFSET 0) s"
     )
     with connections[using].cursor() as cursor:
         if not off:
             cursor.execute(sql, [*cover_params, *rank_params, *source_params])
-            return cursor.fetchall()
-        before = "SELECT " + ", ".join(f"set_config('{name}', 'off', true)" for name in off)
-        after = "SELECT " + ", ".join(f"set_config('{name}', 'on', true)" for name in off)
-        cursor.execute(f"{before}; {sql}; {after}", [*cover_params, *rank_params, *source_params])
-        cursor.nextset()
-        return cursor.fetchall()
-
-
-def _ids_source(ids) -> tuple[str, list]:
-    return "SELECT unnest(%s::bigint[])", [list(ids)]
+            rows = cursor.fetchall()
+        else:
+            before = "SELECT " + ", ".join(f"set_config('{name}', 'off', true)" for name in off)
+            after = "SELECT " + ", ".join(f"set_config('{name}', 'on', true)" for name in off)
+            cursor.execute(f"{before}; {sql}; {after}", [*cover_params, *rank_params, *source_params])
+            cursor.nextset()
+            rows = cursor.fetchall()
+    seen: set[int] = set()
+    return [row for row in rows if not (row[0] in seen or seen.add(row[0]))]
 
 
 def _postgresql(queryset: QuerySet, index: Index, requete: Requete, *, limit: int) -> tuple[list[tuple], bool, int]:
     """(rows to rank, whether the matches were more than could be ranked, how many hold every concept
     — bounded by ``COUNT_LIMIT + 1`` — when they were).
 
-    Two or three statements. The first matches through the GIN index: when they are at most
-    ``COUNT_LIMIT``, every one is ranked. Otherwise the query is broad: the most recent ``limit``
-    matches are ranked (``_pg_recent_sql``). For a broad query of several concepts, those holding
-    every concept are ranked first: all of them when they are few, else the most recent."""
+    Two or three statements. The first matches through the GIN index — for several concepts,
+    first those holding every concept: when more than ``COUNT_LIMIT`` do, only they are ranked, the
+    most recent ``limit`` of them (``_pg_recent_rows``); otherwise the matches of any concept:
+    every one of them is ranked when they are at most ``COUNT_LIMIT``, else those holding every
+    concept and the most recent of the others."""
     using = queryset.db
     n = len(requete.concepts)
     with planned(using):
         compiled = _pg_compile(requete, using)  # the block's first statement: it carries the settings
         if not compiled.any:
             return [], False, 0
+        holding: list[int] = []
+        if n > 1 and compiled.every:
+            holding = _pg_first(queryset, index, compiled.every, compiled.exclus)
+            if len(holding) > COUNT_LIMIT:  # a broad query: only rows holding every concept are ranked
+                return _scaled(_pg_recent(queryset, index, compiled, compiled.every, [], limit), n), True, len(holding)
         first = _pg_first(queryset, index, compiled.any, compiled.exclus)
         if len(first) <= COUNT_LIMIT:
-            rows = _pg_rank(index, compiled, [_ids_source(first)], using=using) if first else []
+            rows = _pg_rank(index, compiled, [_ids_rows(index, first)], using=using) if first else []
             return _scaled(rows, n), False, 0
-        fixed: list[int] = []
-        every_count, tsquery, only_every = len(first), compiled.any, False
-        if n > 1:
-            holding = _pg_first(queryset, index, compiled.every, compiled.exclus) if compiled.every else []
-            every_count = len(holding)
-            if every_count > COUNT_LIMIT:  # more than enough rows hold every concept: only they are ranked
-                tsquery, only_every = compiled.every, True
-            else:
-                fixed = holding
-        sources = [_ids_source(fixed)] if fixed else []
-        if n > 1 and not only_every and every_count >= limit:  # those holding every concept fill the ranking
-            return _scaled(_pg_rank(index, compiled, sources, using=using), n), True, every_count
-        for in_order in (True, False):
-            recent = _pg_recent_sql(queryset, index, tsquery, compiled.exclus, limit, in_order=in_order)
-            rows = _pg_rank(
-                index, compiled, [*sources, recent], using=using, off=IN_ORDER if in_order else THROUGH_BITMAP
-            )
-            if len(rows) - len(fixed) >= limit / 4:
-                break  # enough recent matches among the rows read in date order
-        return _scaled(rows, n), True, every_count
+        every_count = len(holding) if n > 1 else len(first)
+        if n > 1 and every_count >= limit:  # those holding every concept fill the ranking
+            return _scaled(_pg_rank(index, compiled, [_ids_rows(index, holding)], using=using), n), True, every_count
+        return _scaled(_pg_recent(queryset, index, compiled, compiled.any, holding, limit), n), True, every_count
+
+
+def _pg_recent(queryset, index: Index, compiled: _Compiled, tsquery: str, fixed: list[int], limit: int) -> list[tuple]:
+    """Rank the rows ``fixed`` and the most recent ``limit`` matches of ``tsquery``: read in date
+    order, or through the GIN bitmap when that finds under a quarter of them (they are sparse)."""
+    sources = [_ids_rows(index, fixed)] if fixed else []
+    for in_order in (True, False):
+        recent = _pg_recent_rows(queryset, index, tsquery, compiled.exclus, limit, in_order=in_order)
+        rows = _pg_rank(
+            index, compiled, [*sources, recent], using=queryset.db, off=IN_ORDER if in_order else THROUGH_BITMAP
+        )
+        if len(rows) - len(fixed) >= limit / 4:
+            break
+    return rows
 
 
 def _scaled(rows: list[tuple], n: int) -> list[tuple]:

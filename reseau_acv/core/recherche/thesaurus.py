@@ -65,15 +65,23 @@ def split_expressions(text: str) -> list[str]:
     return result
 
 
+_built: dict[tuple, Thesaurus] = {}
+
+
 def load() -> Thesaurus:
-    """The active entries, cached until staff change one."""
+    """The active entries, cached until staff change one (and built once per process for the
+    same entries: a request parses its query several times)."""
     groups = cache.get(CACHE_KEY)
     if groups is None:
         from ..models import EntreeThesaurus
 
         groups = [split_expressions(e.expressions) for e in EntreeThesaurus.objects.filter(actif=True).order_by("pk")]
         cache.set(CACHE_KEY, groups, 3600)
-    return Thesaurus(groups)
+    key = tuple(tuple(group) for group in groups)
+    if key not in _built:
+        _built.clear()  # only the current entries are kept
+        _built[key] = Thesaurus(groups)
+    return _built[key]
 
 
 def forget() -> None:
