@@ -30,7 +30,7 @@ def test_lead_sets_preferences_then_unsubscribes_from_the_digest_link(live_serve
     login(page, live_server.url, lead.email)
 
     page.goto(live_server.url + "/tableau-de-bord/")
-    page.get_by_role("link", name="Choisir ce que je reçois").click()
+    page.locator("#panel-courriels").locator("..").get_by_role("link", name="Mon récapitulatif").click()
     page.wait_for_url("**/mon-compte/courriels/")
     assert axe_violations(page) == []
     page.get_by_label("Chaque jour").check()

@@ -59,7 +59,7 @@ def test_at_375_px_the_account_menu_opens_inside_the_screen_and_leads_to_its_pag
     page.goto(live_server.url + "/tableau-de-bord/")
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     page.locator("summary", has_text="Mon compte").click()
-    for name in ["Mon profil", "Mes contributions", "Ce que je suis", "Mes courriels", "Mes données"]:
+    for name in ["Mon profil", "Mes contributions", "Ce que je suis", "Mon récapitulatif", "Mes données"]:
         box = page.locator(".site-nav").get_by_role("link", name=name).bounding_box()
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= 375

@@ -26,7 +26,7 @@ ACCOUNT_MENU = [
     "Mes inscriptions aux rencontres",
     "Ce que je suis",
     "Mes choix de notification",
-    "Mes courriels",
+    "Mon récapitulatif",
     "Mes données",
     "Se déconnecter",
 ]
@@ -136,3 +136,14 @@ def test_signing_out_from_the_menu_works(client):
     assert 'action="/compte/logout/"' in page
     client.post("/compte/logout/")
     assert client.get("/tableau-de-bord/").status_code == 302
+
+
+def test_the_digest_settings_page_has_one_name_everywhere(client):
+    """« Mon récapitulatif »: the page's title and heading, the header menu, the account sub-nav and the dashboard all say it."""
+    client.force_login(ChefDeProjetFactory())
+    page = client.get("/mon-compte/courriels/").content.decode()
+    assert "<h1>Mon récapitulatif</h1>" in page
+    assert "<title>Mon récapitulatif —" in page
+    assert "Mes courriels" not in page
+    assert 'aria-current="page">Mon récapitulatif</a>' in page  # menu and sub-nav mark it
+    assert ">Mon récapitulatif</a>" in client.get("/tableau-de-bord/").content.decode()
