@@ -70,7 +70,7 @@ def test_staff_invite_a_pvd_lead_then_a_list_from_a_file(live_server, page, sept
         files=[{"name": "invitations.csv", "mimeType": "text/csv", "buffer": CSV_WITH_ERRORS.encode("cp1252")}]
     )
     page.get_by_role("button", name="Vérifier le fichier").click()
-    assert page.get_by_role("heading", name="Aperçu des invitations").is_visible()
+    expect(page.get_by_role("heading", name="Aperçu des invitations")).to_be_visible()  # waits for the page
     assert "adresse e-mail invalide" in page.content()
     assert "ville ou commune inconnue : « Vierzonn »" in page.content()
     assert axe_violations(page) == []
