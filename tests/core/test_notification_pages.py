@@ -127,3 +127,17 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     """The notification pages are for members."""
     for url in ("/notifications/", "/mon-compte/notifications/", "/mon-compte/suivis/"):
         assert client.get(url).status_code == 302
+
+
+def test_a_followed_theme_leads_to_its_questions(client):
+    """On « Ce que je suis », a followed theme is a link to the network's questions on that theme."""
+    from django.utils.html import escape
+
+    from reseau_acv.core.models import Theme
+
+    chef = ChefDeProjetFactory()
+    theme = Theme.objects.order_by("ordre").first()
+    follow_automatically(users=[chef], target=theme)
+    client.force_login(chef)
+    page = client.get("/mon-compte/suivis/").content.decode()
+    assert f'<a href="/ressources/questions/?theme={theme.slug}">{escape(theme)}</a>' in page
