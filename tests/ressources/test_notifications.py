@@ -164,7 +164,10 @@ def test_the_answer_page_follows_and_unfollows(client):
 def test_mention_suggestions_offer_members_in_the_directory_who_may_see_the_thread(client):
     """« @Ma… » suggests members of the directory who may see the thread: not a partner for a
     network question, not a member out of the directory; a thread one may not see answers 404."""
-    question = QuestionFactory(visibilite=Visibilite.RESEAU)
+    # The asker is named too: a random name (« Martine … ») would also answer « Mar ».
+    question = QuestionFactory(
+        visibilite=Visibilite.RESEAU, auteur=ChefDeProjetFactory(first_name="Paul", last_name="Leroy")
+    )
     ChefDeProjetFactory(first_name="Marie", last_name="Durand")
     PartenaireFactory(first_name="Martin", last_name="Roux")
     ChefDeProjetFactory(first_name="Marc", last_name="Petit", consentement_annuaire=False)
