@@ -9,16 +9,32 @@ Markdown links before the text is rendered (and sanitised) as usual.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Func, Q, QuerySet, Value
 from django.db.models.functions import Concat, Lower
 
 # « @ » then one to four words that start with a letter (« @Marie Dupont », « @Jean-Paul Le Goff »);
 # not inside a word or an address (« a@b.fr »).
 MENTION_RE = re.compile(r"(?<![\w@])@([^\W\d_][\w'’-]*(?:[ \u00a0][^\W\d_][\w'’-]*){0,3})")
 MAX_MENTIONS = 20
+
+
+def _key(name: str) -> str:
+    """A name as mentions compare it: lower case, without accents (« @Helene » names Hélène)."""
+    name = name.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", name)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
+def _folded_full_name():
+    full = Concat("first_name", Value(" "), "last_name")
+    if connection.vendor == "postgresql":
+        return Lower(Func(full, function="unaccent"))
+    return Lower(full)  # SQLite (local first run): the accents of the name must be typed
 
 
 def _candidates(text: str) -> list[list[str]]:
@@ -34,20 +50,19 @@ def find_mentions(text: str, users: QuerySet | None = None) -> list:
     sequences = _candidates(text)[:MAX_MENTIONS]
     if not sequences:
         return []
-    names = {" ".join(words[:k]).lower() for words in sequences for k in range(2, len(words) + 1)}
+    typed = {" ".join(words[:k]) for words in sequences for k in range(2, len(words) + 1)}
+    names = {_key(name) for name in typed} | {name.lower() for name in typed}
     if not names:
         return []
     users = users if users is not None else get_user_model().objects.filter(is_active=True)
-    found = users.annotate(nom_mention=Lower(Concat("first_name", Value(" "), "last_name"))).filter(
-        Q(nom_mention__in=names)
-    )
+    found = users.annotate(nom_mention=_folded_full_name()).filter(Q(nom_mention__in=names))
     by_name: dict[str, list] = {}
     for user in found:
-        by_name.setdefault(user.nom_mention, []).append(user)
+        by_name.setdefault(_key(f"{user.first_name} {user.last_name}"), []).append(user)
     named, seen = [], set()
     for words in sequences:
         for k in range(len(words), 1, -1):
-            matches = by_name.get(" ".join(words[:k]).lower())
+            matches = by_name.get(_key(" ".join(words[:k])))
             if matches:
                 if len(matches) == 1 and matches[0].pk not in seen:
                     seen.add(matches[0].pk)
@@ -62,12 +77,12 @@ def link_mentions(text: str, users: Iterable, url_for: Callable) -> str:
     users = list(users)
     if not users or "@" not in (text or ""):
         return text
-    by_name = {f"{u.first_name} {u.last_name}".lower(): u for u in users}
+    by_name = {_key(f"{u.first_name} {u.last_name}"): u for u in users}
 
     def replace(match: re.Match) -> str:
         words = match.group(1).replace("\u00a0", " ").split(" ")
         for k in range(len(words), 1, -1):
-            user = by_name.get(" ".join(words[:k]).lower())
+            user = by_name.get(_key(" ".join(words[:k])))
             if user is not None:
                 shown = " ".join(words[:k]).replace("[", "").replace("]", "")
                 rest = match.group(1)[len(" ".join(words[:k])) :]

@@ -112,6 +112,19 @@ def test_a_mention_tells_the_member_who_may_see_and_links_to_their_page(client):
     assert "Personne Inconnue</a>" not in page
 
 
+def test_a_mention_typed_without_accents_names_the_member(client):
+    """« @Helene Marchand » (no accent typed) names Hélène Marchand: she is told and linked, her name kept as typed."""
+    question = ask(visibilite=Visibilite.RESEAU)
+    chef = ChefDeProjetFactory(first_name="Hélène", last_name="Marchand")
+    message = services.message_create(actor=ChefDeProjetFactory(), fil=question, corps="Voyez @Helene Marchand.")
+    assert told()[chef.pk] == "mention"
+    assert list(message.mentions.all()) == [chef]
+    client.force_login(chef)
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert f'href="{reverse("accueil:membre", kwargs={"pk": chef.pk})}"' in page
+    assert "@Helene Marchand</a>" in page
+
+
 def test_publishing_and_sending_back_tell_the_author_with_the_reason():
     """The moderation outcome is a notification and the e-mail of old (« moderation », at once)."""
     ressource = RessourceFactory(statut=Statut.PROPOSE)
