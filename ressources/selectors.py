@@ -531,7 +531,11 @@ def mention_candidates(*, user, fil, text: str) -> list:
         .objects.in_directory()
         .exclude(pk=user.pk)
         .annotate(nom_complet=Concat("first_name", Value(" "), "last_name"))
-        .filter(Q(first_name__istartswith=text) | Q(last_name__istartswith=text) | Q(nom_complet__istartswith=text))
+        .filter(  # accents folded: « @Hel » suggests Hélène
+            Q(first_name__unaccent__istartswith=text)
+            | Q(last_name__unaccent__istartswith=text)
+            | Q(nom_complet__unaccent__istartswith=text)
+        )
         .order_by("last_name", "first_name", "pk")[: MENTION_SUGGESTIONS * 3]
     )
     allowed = who_may_see(list(members), type(fil).objects.visible_to, fil.pk)

@@ -188,6 +188,8 @@ def test_mention_suggestions_offer_members_in_the_directory_who_may_see_the_thre
     url = reverse("ressources:mention-suggestions", kwargs={"kind": "question", "slug": question.slug})
     assert [m["nom"] for m in client.get(url, {"q": "Mar"}).json()["membres"]] == ["Marie Durand"]
     assert client.get(url, {"q": "M"}).json()["membres"] == []
+    ChefDeProjetFactory(first_name="Hélène", last_name="Marchand")
+    assert [m["nom"] for m in client.get(url, {"q": "Hel"}).json()["membres"]] == ["Hélène Marchand"]  # accents folded
     client.force_login(PartenaireFactory())
     assert client.get(url, {"q": "Mar"}).status_code == 404
     page_form = client.get(QuestionFactory(visibilite=Visibilite.PARTENAIRES).get_absolute_url()).content.decode()
