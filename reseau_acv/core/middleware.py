@@ -33,6 +33,25 @@ class RefuseNulBytesMiddleware:
         return self.get_response(request)
 
 
+class MethodNotAllowedPageMiddleware:
+    """A page (not a blank screen) when a browser opens an address that only takes a form.
+
+    ``require_POST`` answers 405 with an empty body; a member who reloads or shares such an
+    address would see nothing. The status and its ``Allow`` header stay; only the body is added.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if response.status_code == 405 and request.method == "GET" and not getattr(response, "content", b"x"):
+            page = TemplateResponse(request, "405.html", status=405).render()
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
+
+
 class HealthCheckMiddleware:
     """``/healthz/`` answered first, before the HTTPS redirect and the allowed-hosts check.
 

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "reseau_acv.core.middleware.RefuseNulBytesMiddleware",
+    "reseau_acv.core.middleware.MethodNotAllowedPageMiddleware",  # a page, not a blank 405
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -147,3 +147,14 @@ def test_the_digest_settings_page_has_one_name_everywhere(client):
     assert "Mes courriels" not in page
     assert 'aria-current="page">Mon récapitulatif</a>' in page  # menu and sub-nav mark it
     assert ">Mon récapitulatif</a>" in client.get("/tableau-de-bord/").content.decode()
+
+
+def test_opening_a_form_only_address_shows_a_page_not_a_blank_screen(client):
+    """GET on an address that only takes a form (« s'inscrire », « suivre ») answers 405 with a page saying what to do."""
+    client.force_login(ChefDeProjetFactory())
+    response = client.get("/suivre/")
+    assert response.status_code == 405
+    assert "POST" in response["Allow"]
+    page = response.content.decode()
+    assert "Cette adresse ne s'ouvre pas directement" in page
+    assert 'href="/tableau-de-bord/"' in page
