@@ -18,6 +18,7 @@ from reseau_acv.core.models import Theme
 from reseau_acv.core.permissions import is_equipe
 from reseau_acv.core.recherche import Recherche, excerpt, in_order, rechercher
 from reseau_acv.core.recherche.moteur import holding_all
+from reseau_acv.core.visibility import ORDER, levels_for
 from villes.models import Ville
 
 from .matching import compile_motif, normalise
@@ -282,7 +283,11 @@ def ville_press(*, ville: Ville, user, months: int = 12) -> dict:
         series.append(MonthCount(month, n, round(CHART_HEIGHT * n / top) if top else 0, position))
     hidden = 0
     if not is_equipe(user):  # the town's kept articles this visitor may not see (one count)
-        hidden = ArticlePresse.objects.kept().filter(villes=ville).exclude(pk__in=visible.values("pk")).count()
+        # By the levels above theirs, not ``exclude(pk__in=visible)``: a ``NOT IN`` over the
+        # articles cost a quarter of a second at national scale.
+        allowed = levels_for(user)
+        above = [str(level) for level in ORDER if str(level) not in allowed]
+        hidden = ArticlePresse.objects.kept().filter(villes=ville, visibilite__in=above).count()
     return {
         "articles": latest,
         "months": series,

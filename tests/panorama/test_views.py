@@ -358,3 +358,19 @@ def test_rules_page_lists_100_rules_a_page(client_for):
     second = client.get(reverse("panorama:regle-list"), {"page": 2}).content.decode()
     assert "mot104" in second
     assert "mot099" not in second
+
+
+@pytest.mark.parametrize(("role", "hidden"), [("anonyme", 3), ("partenaire", 2), ("chef_de_projet", 1), ("equipe", 0)])
+def test_town_press_counts_the_kept_articles_above_the_visitor_level(user_for_role, villes, role, hidden):
+    """The town's « réservés » count is its kept articles above the visitor's level: not those awaiting
+    sorting or rejected, not another town's, and nothing for staff who see everything."""
+    from panorama.selectors import ville_press
+
+    for level in Visibilite:
+        ArticleFactory(titre=f"Blois : {level}", villes=[villes["blois"]], visibilite=level)
+    ArticleFactory(titre="Blois : à trier", villes=[villes["blois"]], visibilite=Visibilite.EQUIPE, statut="a_trier")
+    ArticleFactory(titre="Blois : écarté", villes=[villes["blois"]], visibilite=Visibilite.RESEAU, statut="ecarte")
+    ArticleFactory(titre="Dreux : réservé", villes=[villes["dreux"]], visibilite=Visibilite.RESEAU)
+    data = ville_press(ville=villes["blois"], user=user_for_role(role))
+    assert data["hidden"] == hidden
+    assert len(data["articles"]) == 4 - hidden
