@@ -194,3 +194,49 @@ def test_folding_looks_only_at_unusual_characters_and_folds_as_before():
     for text in samples:
         assert fold(text) == reference(text)
     assert fold("Réhabilitation à Châteauroux, Œuvre") == "rehabilitation a chateauroux, oeuvre"
+
+
+def test_starting_thesaurus_joins_trade_synonyms_and_acronyms():
+    """« cellules vides » also looks for « vacance commerciale »; « tiers-lieu » for « coworking »; EPCI for its expansion."""
+    from reseau_acv.core.recherche.initial import THESAURUS
+    from reseau_acv.core.recherche.thesaurus import split_expressions
+
+    thesaurus = Thesaurus([split_expressions(line) for line in THESAURUS])
+    assert "vacance commerciale" in thesaurus.group_of("cellules vides")
+    assert "espace de coworking" in thesaurus.group_of("tiers-lieux")
+    assert "établissement public de coopération intercommunale" in thesaurus.group_of("EPCI")
+    assert "pied d'immeuble" in thesaurus.group_of("rez-de-chaussée commercial")
+
+
+@pytest.mark.django_db
+def test_enrichment_migration_adds_new_groups_and_expressions_once_and_keeps_staff_entries():
+    """A database seeded with the first 41 groups gets the new groups and the new expressions of
+    its starting groups; an expression staff already added is not repeated; running twice adds nothing."""
+    import importlib
+
+    from django.apps import apps
+
+    from reseau_acv.core.models import EntreeThesaurus
+    from reseau_acv.core.recherche.initial import THESAURUS
+
+    migration = importlib.import_module("reseau_acv.core.migrations.0008_thesaurus_enrichi")
+    start = next(i for i, line in enumerate(THESAURUS) if line.startswith("EPCI ;"))
+    added = {a for additions in migration.AJOUTS.values() for a in additions}
+    EntreeThesaurus.objects.all().delete()
+    for line in THESAURUS[:start]:
+        kept = [e.strip() for e in line.split(";") if e.strip() not in added]
+        EntreeThesaurus.objects.create(expressions="\n".join(kept))
+    EntreeThesaurus.objects.create(expressions="coworking\nbureaux partagés")  # written by staff
+    assert EntreeThesaurus.objects.count() == 42
+
+    migration.forward(apps, None)
+    count = EntreeThesaurus.objects.count()
+    assert count == 42 + len(THESAURUS) - start
+    vacance = EntreeThesaurus.objects.get(expressions__startswith="vacance commerciale")
+    assert "commerces fermés" in vacance.liste
+    tiers_lieu = EntreeThesaurus.objects.get(expressions__startswith="tiers-lieu")
+    assert tiers_lieu.liste == ["tiers-lieu", "tiers-lieux", "espace de coworking"]
+
+    migration.forward(apps, None)
+    assert EntreeThesaurus.objects.count() == count
+    assert EntreeThesaurus.objects.get(pk=vacance.pk).liste == vacance.liste
