@@ -313,6 +313,8 @@ DIFFICULTE_MOTS = {
 SUGGESTIONS = 5
 # Evidence read per kind: enough to rank the best authors, bounded whatever the library's size.
 EVIDENCE_ROWS = 60
+# Latest resources on a question's themes whose authors are counted.
+AUTHOR_CANDIDATES = EVIDENCE_ROWS * 2
 
 
 def _plain(text: str) -> str:
@@ -411,15 +413,28 @@ def question_suggestions(
         entry.add(points, raison if points >= 3 else None)
 
     if themes:
-        # Resources shared on the same themes, counted per author.
-        rows = (
-            Ressource.objects.visible_to(viewer)
-            .published()
-            .filter(themes__in=themes, auteur__isnull=False)
+        # Resources shared on the same themes, counted per author: the authors of the latest ones
+        # only (counting every author of a theme read thousands of rows at national scale), each
+        # author's count read from their own resources (the author index), in the same query.
+        on_themes = Ressource.objects.visible_to(viewer).published().filter(themes__in=themes)
+        recent_authors = (
+            on_themes.filter(auteur__isnull=False)
             .exclude(auteur_id__in=[pk for pk in skip if pk])
+            .order_by("-pk")
+            .values("auteur_id")[:AUTHOR_CANDIDATES]
+        )
+        shared = (
+            on_themes.filter(auteur_id=OuterRef("pk"))
+            .order_by()
             .values("auteur_id")
             .annotate(n=Count("pk", distinct=True))
-            .order_by("-n")[:EVIDENCE_ROWS]
+            .values("n")
+        )
+        rows = (
+            User.objects.filter(pk__in=recent_authors)
+            .annotate(n=Subquery(shared))
+            .order_by("-n", "pk")
+            .values("n", auteur_id=F("pk"))[:EVIDENCE_ROWS]
         )
         for row in rows:
             n = row["n"]

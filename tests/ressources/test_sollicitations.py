@@ -128,6 +128,34 @@ def test_suggestions_come_from_sheets_resources_answers_expertise_and_partners(c
     assert "son organisation couvre" in card
 
 
+def test_a_resource_author_is_credited_with_all_their_published_resources_on_the_themes(client, monkeypatch):
+    """« a partagé N ressources » counts every published resource of the author on the question's
+    themes, older ones included, even when only the authors of the latest ones are read — never a
+    draft nor a resource on another theme; an author with only older resources is not credited."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    import ressources.selectors
+
+    monkeypatch.setattr(ressources.selectors, "AUTHOR_CANDIDATES", 1)
+    asker = ChefDeProjetFactory()
+    question = _question(asker)
+    author = ChefDeProjetFactory(last_name="Documentaliste")
+    older = ChefDeProjetFactory(last_name="Ancienne")
+    long_ago = timezone.now() - timedelta(days=400)
+    RessourceFactory(auteur=author, publie_le=long_ago).themes.set([_theme("commerce")])
+    RessourceFactory(auteur=older, publie_le=long_ago).themes.set([_theme("commerce")])
+    RessourceFactory(auteur=author, statut="brouillon").themes.set([_theme("commerce")])
+    RessourceFactory(auteur=author).themes.set([_theme("habitat")])
+    RessourceFactory(auteur=author).themes.set([_theme("commerce")])
+    client.force_login(asker)
+    card = _card(client.get(question.get_absolute_url()).content.decode())
+    assert "Documentaliste" in card
+    assert "a partagé 2 ressources sur ces thèmes" in card
+    assert "Ancienne" not in card
+
+
 def test_at_most_five_members_best_first(client):
     """No more than five members are proposed, the strongest evidence first."""
     asker = ChefDeProjetFactory()
