@@ -134,12 +134,14 @@ class ArticlePresse(TimeStampedModel):
         indexes = [
             models.Index(fields=["statut", "-publie_le"], name="article_statut_date_idx"),
             # The panorama's list, its count and its deep pages: kept articles newest first, read
-            # from the index alone (the level is in it), whatever the number of articles.
+            # from the index alone (the level is in it), whatever the number of articles. The level
+            # is a key, not an included column: a key is checked on the index entry before the
+            # article's row is read, so a town's latest articles (joined to the town) fetch only the
+            # rows of the visitor's levels — an included column is only checked after the row.
             models.Index(
-                fields=["-publie_le", "-id"],
-                include=["visibilite"],
+                fields=["-publie_le", "-id", "visibilite"],
                 condition=Q(statut="retenu"),
-                name="article_retenu_date_idx",
+                name="article_retenu_date_niveau_idx",
             ),
         ]
 
