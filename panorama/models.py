@@ -143,6 +143,13 @@ class ArticlePresse(TimeStampedModel):
                 condition=Q(statut="retenu"),
                 name="article_retenu_date_niveau_idx",
             ),
+            # A town's hidden articles (counted from the town's links, see ``ville_press``): each
+            # link's article checked kept and of its level in the index alone.
+            models.Index(
+                fields=["id", "visibilite"],
+                condition=Q(statut="retenu"),
+                name="article_retenu_niveau_idx",
+            ),
         ]
 
     def __str__(self) -> str:
