@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from reseau_acv.core.models import Theme
 from villes.filters import VillePickerFilter
 
-from .forms import DateInput
+from .forms import DateInput, ListeSelect
 from .models import ArticlePresse, Parution, Source
 
 
@@ -32,6 +32,7 @@ class ArticleFilter(django_filters.FilterSet):
         queryset=Source.objects.order_by("nom"),
         empty_label=_("Toutes les sources"),
         method="filter_source",
+        widget=ListeSelect,
     )
     # A range on the stored instant (not ``publie_le__date``) so that PostgreSQL reads the date index.
     du = django_filters.DateFilter(label=_("Du"), method="filter_du", widget=DateInput())

@@ -246,6 +246,12 @@ def test_source_filter_lists_an_article_once(client_for):
     response = client_for("partenaire").get(reverse("panorama:article-list"), {"source": nr.pk})
     assert [a.titre for a in response.context["articles"]] == ["Blois : deux parutions"]
     assert response.context["page"].paginator.count == 1
+    # The filter's list (one template loop) keeps the chosen source selected, by its name.
+    html = response.content.decode()
+    assert f'<option value="{nr.pk}" selected>NR</option>' in html
+    assert '<option value="" selected>Toutes les sources</option>' not in html
+    assert '<option value="">Toutes les sources</option>' in html
+    assert '<label for="id_source">' in html
 
 
 def test_period_filter_follows_paris_days(client_for):
