@@ -36,6 +36,21 @@ def _clear_cache():
     return
 
 
+def _warm_content_types():
+    """Every test starts with the content types in the process cache, as a running site has them.
+
+    Notifications and follows look a content type up once per process; without this, the first
+    test of each worker paid one query more than the same test anywhere else, so a pinned query
+    count depended on the order xdist gave the tests. A transactional test's flush recreates the
+    content types under new ids, hence a fresh read each time (one query).
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    ContentType.objects.get_for_models(*apps.get_models())
+
+
 @pytest.fixture(autouse=True)
 def _reference_themes(request):
     """The themes seeded by a data migration are back in every database test.
@@ -55,6 +70,7 @@ def _reference_themes(request):
         "live_server",
     }
     request.getfixturevalue("transactional_db" if transactional else "db")
+    _warm_content_types()
     if not Theme.objects.exists():
         themes_seed(Theme)
     from reseau_acv.core.models import EntreeThesaurus
