@@ -32,6 +32,20 @@ def test_gibberish_finds_nothing_and_the_empty_state_helps(client, themes):
 
 
 @pytest.mark.django_db
+def test_a_question_no_document_holds_shows_the_closest_and_says_so(client):
+    """« comment aider nos commerçantes ? » holds no indexed word: the page shows the guide on
+    commercial animation, found through the stem, and says no document holds every word."""
+    make_ressource("Animation commerciale des centres-bourgs", visibilite=Visibilite.PUBLIC)
+    make_ressource("Guide du stationnement", visibilite=Visibilite.PUBLIC)
+    response = _page(client, q="comment aider nos commerçantes ?")
+    html = response.content.decode()
+    assert [r.titre for r in response.context["page"].meilleurs] == ["Animation commerciale des centres-bourgs"]
+    assert "Aucun document ne contient tous ces mots : voici les plus proches" in html
+    gibberish = _page(client, q="xyzzy plugh").content.decode()
+    assert "voici les plus proches" not in gibberish
+
+
+@pytest.mark.django_db
 def test_a_typo_shows_the_corrected_results(client):
     """« revitalistion » answers with the results for « revitalisation » and says so."""
     make_ressource("Revitalisation des centres-bourgs", visibilite=Visibilite.PUBLIC)

@@ -4,7 +4,7 @@ PostgreSQL and on SQLite (FTS5) alike."""
 import pytest
 from django.utils import timezone
 
-from reseau_acv.core.recherche import Recherche, index_refresh, parse, parse_text, rechercher, search
+from reseau_acv.core.recherche import Recherche, choose, index_refresh, parse, parse_text, rechercher, search
 from reseau_acv.core.recherche.correction import suggest
 from reseau_acv.core.recherche.thesaurus import Thesaurus
 from ressources.models import Ressource, Statut
@@ -145,6 +145,44 @@ def test_hostile_queries_never_fail_on_either_backend(using, text):
     found = rechercher(Ressource.objects.using(using).all(), RESSOURCE, text)
     assert isinstance(found, Recherche)
     assert found.total <= 1
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_a_question_whose_words_are_in_no_document_finds_the_closest_through_their_stems(using):
+    """« comment aider nos commerçantes ? » holds no indexed word (« commerçantes » is not
+    « commerciale »): the relaxed query finds the guide through the stem « commerc » and says so;
+    a document of nothing it asks stays out; gibberish still finds nothing."""
+    _ressource(using, "Animation commerciale des centres-bourgs", resume="Un programme annuel")
+    _ressource(using, "Guide du stationnement", resume="Tarifs et zones bleues")
+    queryset = Ressource.objects.using(using).all()
+    assert search(queryset, RESSOURCE, parse_text("comment aider nos commerçantes ?")).total == 0
+    found = rechercher(queryset, RESSOURCE, "comment aider nos commerçantes ?")
+    assert found.requete.elargie
+    assert [queryset.get(pk=pk).titre for pk in found.resultats.ids] == ["Animation commerciale des centres-bourgs"]
+    gibberish = rechercher(queryset, RESSOURCE, "comment xyzzy nos plugh ?")
+    assert gibberish.total == 0
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_a_word_of_a_thesaurus_expression_reaches_its_group_when_nothing_holds_the_query(using):
+    """« fraîcheur » alone is not the expression « îlot de fraîcheur », yet when no document holds
+    the question's words it reaches that group, and so « végétalisation »."""
+    _ressource(using, "Végétalisation des places", resume="Planter pour ombrager")
+    _ressource(using, "Guide du stationnement", resume="Tarifs et zones bleues")
+    queryset = Ressource.objects.using(using).all()
+    groups = Thesaurus([["îlot de fraîcheur", "végétalisation"], ["stationnement", "parking"]])
+
+    def run(requete):
+        found = search(queryset, RESSOURCE, requete)
+        return found.total, found.complets, found
+
+    requete, found, _corrigee, _suggestion = choose(
+        "comment garder la fraîcheur", run, using=using, with_thesaurus=groups
+    )
+    assert requete.elargie
+    assert [queryset.get(pk=pk).titre for pk in found.ids] == ["Végétalisation des places"]
 
 
 @pytest.mark.django_db(databases=BOTH)

@@ -30,18 +30,24 @@ def known(candidates: list[str], *, using: str) -> set[str]:
 
 
 def closest(word: str, *, using: str) -> str | None:
+    found = neighbours(word, using=using, limit=1)
+    return found[0] if found else None
+
+
+def neighbours(word: str, *, using: str, limit: int = 3) -> list[str]:
+    """The indexed words closest to ``word`` (at least ``THRESHOLD`` similar), closest first."""
     if connections[using].vendor == "postgresql":
         with connections[using].cursor() as cursor:
             cursor.execute(
-                "SELECT mot, similarity(mot, %s) AS s FROM core_motindexe WHERE mot %% %s ORDER BY s DESC, mot LIMIT 1",
-                [word, word],
+                "SELECT mot, similarity(mot, %s) AS s FROM core_motindexe WHERE mot %% %s ORDER BY s DESC, mot LIMIT %s",
+                [word, word, limit],
             )
-            row = cursor.fetchone()
-        return row[0] if row and row[1] >= THRESHOLD else None
+            rows = cursor.fetchall()
+        return [mot for mot, score in rows if score >= THRESHOLD]
     candidates = MotIndexe.objects.using(using).filter(mot__startswith=word[:1]).values_list("mot", flat=True)
     scored = [(similarity(word, mot), mot) for mot in candidates if abs(len(mot) - len(word)) <= 3]
-    best = max(scored, default=(0.0, None), key=lambda item: (item[0], -len(item[1])))
-    return best[1] if best[0] >= THRESHOLD else None
+    scored.sort(key=lambda item: (-item[0], len(item[1]), item[1]))
+    return [mot for score, mot in scored[:limit] if score >= THRESHOLD]
 
 
 def unknown_words(text: str, *, using: str = "default") -> list[str]:

@@ -37,6 +37,7 @@ FEW_CANDIDATES = 100  # the global page shows the best few of each kind: it rank
 COUNT_LIMIT = 1000
 PG_WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D, C, B, A
 SQLITE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)  # a, b, c, d
+RELAXED_SHARE = 0.75  # a relaxed query keeps the rows holding this share of the best row's concepts
 FRESHNESS = 0.15  # at most, for a document of today; half of it after a year
 
 
@@ -75,7 +76,7 @@ def search(
     else:
         rows = _sqlite(queryset, index, requete)
         truncated = False
-    found = _rank(rows, n=len(requete.concepts), sort=sort, truncated=truncated)
+    found = _rank(rows, n=len(requete.concepts), sort=sort, truncated=truncated, every_row=requete.un_seul)
     if truncated and found.total < COUNT_LIMIT:
         # More matches than ranked: those holding every concept were counted through the index.
         found.total = max(found.total, min(every_count, COUNT_LIMIT))
@@ -96,15 +97,21 @@ def weights(masks: list[int], n: int) -> list[float]:
     return [1 + math.log((total + 1) / (count + 1)) if count else least for count in held]
 
 
-def _rank(rows: list[tuple[int, int, float, datetime | None]], *, n: int, sort: str, truncated: bool) -> Resultats:
+def _rank(
+    rows: list[tuple[int, int, float, datetime | None]], *, n: int, sort: str, truncated: bool, every_row: bool = False
+) -> Resultats:
     """``rows``: (pk, which concepts it holds as bits, weighted rank, date). A row's coverage is the
-    weighted share of the concepts it holds, on the scale of ``n`` (``n`` when it holds them all)."""
+    weighted share of the concepts it holds, on the scale of ``n`` (``n`` when it holds them all).
+    ``every_row`` (a relaxed query): every row holding enough of what the best row holds is kept."""
     found = weights([row[1] for row in rows], n)
     total_weight = sum(found) or 1.0
     coverage = {
         pk: n * sum(w for i, w in enumerate(found) if mask >> i & 1) / total_weight for pk, mask, _r, _w in rows
     }
     kept = [row for row in rows if coverage[row[0]] > n / 2] or [row for row in rows if coverage[row[0]] >= n / 2]
+    if every_row and rows:  # the closest: those holding at least RELAXED_SHARE of what the best holds
+        best = max(coverage.values())
+        kept = [row for row in rows if coverage[row[0]] >= RELAXED_SHARE * best]
     now = timezone.now()
     scores = {pk: coverage[pk] + rank + freshness(when, now) for pk, _mask, rank, when in kept}
     dates = {pk: when for pk, _m, _r, when in kept}

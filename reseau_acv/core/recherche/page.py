@@ -10,7 +10,7 @@ from django.db import connections
 from django.db.models import BigIntegerField, BooleanField, Case, F, Func, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
-from . import correction, thesaurus
+from . import correction, elargie, thesaurus
 from .index import Index
 from .moteur import CANDIDATES, Resultats, planned, search
 from .requete import Requete, parse
@@ -46,23 +46,62 @@ def choose(texte: str, run, *, using: str, with_thesaurus=None) -> tuple[Requete
 
 
 def _choose(texte: str, run, *, using: str, with_thesaurus=None):
+    """The query, or its correction (``_corrected``); when what is shown is still fewer than
+    ``FEW`` results, the relaxed query (``elargie``) if it finds more: its ``Requete`` says
+    ``elargie`` and the page says these are the closest documents, not ones holding every word."""
     requete = parse_text(texte, with_thesaurus=with_thesaurus)
     total, complete, payload = run(requete)
+    shown = _corrected(texte, run, requete, total, complete, payload, using=using, with_thesaurus=with_thesaurus)
+    shown_total, shown_complete = (total, complete) if shown[2] is None else shown[4]
+    if requete.vide or shown_total >= FEW or shown_complete:
+        return shown[:4]
+    wide = elargie.widen(requete, thesaurus=with_thesaurus or thesaurus.load(), using=using, un_seul=True)
+    wide_total, _complete, wide_payload = run(wide)
+    if wide_total <= shown_total:
+        return shown[:4]
+    _first_ahead(shown[1], wide_payload)
+    return wide, wide_payload, None, None
+
+
+def _first_ahead(first, wide) -> None:
+    """What the query itself found stays ahead of what only the relaxed query finds (``first``
+    and ``wide``: a ``Resultats``, or a list of (kind, ``Resultats``))."""
+    pairs = [(first, wide)] if isinstance(wide, Resultats) else [(f[1], w[1]) for f, w in zip(first, wide, strict=True)]
+    for before, after in pairs:
+        if not before.ids:
+            continue
+        by_date = _by_date(after)
+        lift = max(after.scores.values(), default=0.0) + 1.0
+        for pk in before.ids:
+            if pk in after.scores:
+                after.scores[pk] += lift
+        if not by_date:
+            after.ids.sort(key=lambda pk: (-after.scores.get(pk, 0.0), -pk))
+
+
+def _by_date(found: Resultats) -> bool:
+    """Whether ``found`` is in date order (a list sorted by date keeps it)."""
+    scores = [found.scores.get(pk, 0.0) for pk in found.ids]
+    return any(a < b for a, b in zip(scores, scores[1:], strict=False))
+
+
+def _corrected(texte: str, run, requete, total, complete, payload, *, using: str, with_thesaurus=None):
+    """(requete shown, payload shown, corrected text, suggestion, total of the correction)."""
     unknown = correction.unknown_words(texte, using=using) if not requete.vide else []
     if not unknown or complete >= FEW:
-        return requete, payload, None, None
+        return requete, payload, None, None, None
     fixed = correction.suggest(texte, using=using, unknown=unknown)
     if not fixed:
-        return requete, payload, None, None
+        return requete, payload, None, None, None
     fixed_requete = parse_text(fixed, with_thesaurus=with_thesaurus)
     fixed_total, fixed_complete, fixed_payload = run(fixed_requete)
     if fixed_complete == 0:
-        return requete, payload, None, None
+        return requete, payload, None, None, None
     if total == 0 or complete == 0:
-        return fixed_requete, fixed_payload, fixed, None
+        return fixed_requete, fixed_payload, fixed, None, (fixed_total, fixed_complete)
     if fixed_complete > complete:
-        return requete, payload, None, fixed
-    return requete, payload, None, None
+        return requete, payload, None, fixed, None
+    return requete, payload, None, None, None
 
 
 def rechercher(

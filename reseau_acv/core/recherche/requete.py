@@ -56,6 +56,10 @@ class Requete:
     texte: str
     concepts: list[Concept] = field(default_factory=list)
     exclus: list[str] = field(default_factory=list)
+    # A relaxed query (``elargie``): its words widened to their neighbours; with ``un_seul``, a
+    # document holding any of its concepts is a candidate (not only those holding most of them).
+    elargie: bool = False
+    un_seul: bool = False
     # What a backend computed from the query once (PostgreSQL's tsqueries), by database alias.
     compile_cache: dict = field(default_factory=dict, repr=False, compare=False)
 

@@ -49,6 +49,15 @@ class Thesaurus:
                 i += 1
         return spans
 
+    def groups_with(self, root: str) -> list[list[str]]:
+        """The groups one of whose expressions holds this stem (anywhere in it)."""
+        if not hasattr(self, "_by_stem"):
+            self._by_stem: dict[str, list[int]] = {}
+            for index, group in enumerate(self.groups):
+                for stem_ in {s for expression in group for s in _key(expression)}:
+                    self._by_stem.setdefault(stem_, []).append(index)
+        return [self.groups[i] for i in self._by_stem.get(root, ())]
+
     def group_of(self, text: str) -> list[str] | None:
         spans = self.expand([w for w in words(text) if w not in STOP_WORDS])
         return spans[0][0] if len(spans) == 1 else None
