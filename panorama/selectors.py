@@ -51,7 +51,7 @@ class ArticlesTrouves:
 
 def articles_search(*, queryset: QuerySet[ArticlePresse], text: str, sort: str = "pertinence") -> ArticlesTrouves:
     """Press articles for a query, ranked by the platform's engine (relevance, or newest first)."""
-    found = rechercher(queryset, ARTICLE, text, sort=sort)
+    found = rechercher(queryset, ARTICLE, text, sort=sort, elargir=True)
     return ArticlesTrouves(in_order(queryset, found.resultats.ids), found)
 
 

@@ -95,7 +95,7 @@ def ressources_search(*, queryset: QuerySet[Ressource], text: str = "", sort: st
     text = (text or "").strip()
     if not text:
         return Trouve(_ressource_list_qs(queryset.order_by(*SORTS.get(sort, SORTS["recent"]))))
-    found = rechercher(queryset, RESSOURCE, text, sort="date" if sort == "recent" else "pertinence")
+    found = rechercher(queryset, RESSOURCE, text, sort="date" if sort == "recent" else "pertinence", elargir=True)
     if sort in SORTS and sort != "recent":
         ranked = in_order(queryset, found.resultats.ids).order_by(*SORTS[sort])
         return Trouve(_ressource_list_qs(ranked, with_body=True), found)

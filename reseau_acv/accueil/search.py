@@ -233,7 +233,7 @@ def _searched(
             )
         return sum(f.total for _g, f in found), sum(f.complets for _g, f in found), found
 
-    return choose(texte, run, using="default", with_thesaurus=with_thesaurus)
+    return choose(texte, run, using="default", with_thesaurus=with_thesaurus, elargir=True)
 
 
 def search_page(*, user, texte: str, filtres: Filtres | None = None, with_thesaurus=None) -> PageRecherche:

@@ -46,6 +46,18 @@ def test_a_question_no_document_holds_shows_the_closest_and_says_so(client):
 
 
 @pytest.mark.django_db
+def test_the_library_shows_the_closest_to_a_question_and_says_so(client):
+    """The library answers « comment aider nos commerçantes ? » with the guide found through the
+    stem, under the same notice."""
+    make_ressource("Animation commerciale des centres-bourgs", visibilite=Visibilite.PUBLIC)
+    make_ressource("Guide du stationnement", visibilite=Visibilite.PUBLIC)
+    response = client.get("/ressources/", {"q": "comment aider nos commerçantes ?"})
+    html = response.content.decode()
+    assert [r.titre for r in response.context["ressources"]] == ["Animation commerciale des centres-bourgs"]
+    assert "Aucun document ne contient tous ces mots : voici les plus proches" in html
+
+
+@pytest.mark.django_db
 def test_a_typo_shows_the_corrected_results(client):
     """« revitalistion » answers with the results for « revitalisation » and says so."""
     make_ressource("Revitalisation des centres-bourgs", visibilite=Visibilite.PUBLIC)

@@ -157,10 +157,13 @@ def test_a_question_whose_words_are_in_no_document_finds_the_closest_through_the
     _ressource(using, "Guide du stationnement", resume="Tarifs et zones bleues")
     queryset = Ressource.objects.using(using).all()
     assert search(queryset, RESSOURCE, parse_text("comment aider nos commerçantes ?")).total == 0
-    found = rechercher(queryset, RESSOURCE, "comment aider nos commerçantes ?")
+    assert (
+        rechercher(queryset, RESSOURCE, "comment aider nos commerçantes ?").total == 0
+    )  # a list that would not say so
+    found = rechercher(queryset, RESSOURCE, "comment aider nos commerçantes ?", elargir=True)
     assert found.requete.elargie
     assert [queryset.get(pk=pk).titre for pk in found.resultats.ids] == ["Animation commerciale des centres-bourgs"]
-    gibberish = rechercher(queryset, RESSOURCE, "comment xyzzy nos plugh ?")
+    gibberish = rechercher(queryset, RESSOURCE, "comment xyzzy nos plugh ?", elargir=True)
     assert gibberish.total == 0
 
 
@@ -179,7 +182,7 @@ def test_a_word_of_a_thesaurus_expression_reaches_its_group_when_nothing_holds_t
         return found.total, found.complets, found
 
     requete, found, _corrigee, _suggestion = choose(
-        "comment garder la fraîcheur", run, using=using, with_thesaurus=groups
+        "comment garder la fraîcheur", run, using=using, with_thesaurus=groups, elargir=True
     )
     assert requete.elargie
     assert [queryset.get(pk=pk).titre for pk in found.ids] == ["Végétalisation des places"]

@@ -35,17 +35,20 @@ def parse_text(text: str, *, with_thesaurus=None) -> Requete:
     return parse(text, thesaurus=with_thesaurus or thesaurus.load())
 
 
-def choose(texte: str, run, *, using: str, with_thesaurus=None) -> tuple[Requete, object, str | None, str | None]:
+def choose(
+    texte: str, run, *, using: str, with_thesaurus=None, elargir: bool = False
+) -> tuple[Requete, object, str | None, str | None]:
     """Run ``run(requete) -> (total, complets, payload)`` for the query, and for its correction
     when it finds little. Returns (requete shown, payload shown, corrected text, suggestion).
 
     A correction is only shown when visible documents hold every corrected word: a word known
-    only from content the visitor may not see is never suggested."""
+    only from content the visitor may not see is never suggested. ``elargir``: a page that says so
+    (« voici les plus proches ») may show the relaxed query's results (``_choose``)."""
     with planned(using):
-        return _choose(texte, run, using=using, with_thesaurus=with_thesaurus)
+        return _choose(texte, run, using=using, with_thesaurus=with_thesaurus, elargir=elargir)
 
 
-def _choose(texte: str, run, *, using: str, with_thesaurus=None):
+def _choose(texte: str, run, *, using: str, with_thesaurus=None, elargir: bool = False):
     """The query, or its correction (``_corrected``); when what is shown is still fewer than
     ``FEW`` results, the relaxed query (``elargie``) if it finds more: its ``Requete`` says
     ``elargie`` and the page says these are the closest documents, not ones holding every word."""
@@ -53,7 +56,7 @@ def _choose(texte: str, run, *, using: str, with_thesaurus=None):
     total, complete, payload = run(requete)
     shown = _corrected(texte, run, requete, total, complete, payload, using=using, with_thesaurus=with_thesaurus)
     shown_total, shown_complete = (total, complete) if shown[2] is None else shown[4]
-    if requete.vide or shown_total >= FEW or shown_complete:
+    if not elargir or requete.vide or shown_total >= FEW or shown_complete:
         return shown[:4]
     wide = elargie.widen(requete, thesaurus=with_thesaurus or thesaurus.load(), using=using, un_seul=True)
     wide_total, _complete, wide_payload = run(wide)
@@ -105,16 +108,23 @@ def _corrected(texte: str, run, requete, total, complete, payload, *, using: str
 
 
 def rechercher(
-    queryset: QuerySet, index: Index, texte: str, *, sort: str = "pertinence", candidates: int = CANDIDATES
+    queryset: QuerySet,
+    index: Index,
+    texte: str,
+    *,
+    sort: str = "pertinence",
+    candidates: int = CANDIDATES,
+    elargir: bool = False,
 ) -> Recherche:
     """Search one index (a list page: the library, the questions, the press; ``candidates``: how
-    many of a broad query's matches are ranked — fewer for a short list beside another)."""
+    many of a broad query's matches are ranked — fewer for a short list beside another;
+    ``elargir``: the page says when it shows the relaxed query's closest documents)."""
 
     def run(requete):
         found = search(queryset, index, requete, sort=sort, candidates=candidates)
         return found.total, found.complets, found
 
-    requete, found, corrigee, suggestion = choose(texte, run, using=queryset.db)
+    requete, found, corrigee, suggestion = choose(texte, run, using=queryset.db, elargir=elargir)
     return Recherche(texte=texte, requete=requete, resultats=found, corrigee=corrigee, suggestion=suggestion)
 
 
