@@ -22,10 +22,6 @@ from reseau_acv.core.notifications import follow_automatically
 from ressources import services
 
 
-class _Rollback(Exception):
-    pass
-
-
 class Command(BaseCommand):
     help = "Mesure la notification des N membres qui suivent une question (requêtes SQL, durée)."
 
@@ -34,12 +30,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         n = options["followers"]
-        try:
-            with transaction.atomic():
-                self._run(n)
-                raise _Rollback
-        except _Rollback:
-            pass
+        with transaction.atomic():
+            self._run(n)
+            transaction.set_rollback(True)
         self.stdout.write("Tout est annulé (transaction) : aucune ligne ne reste, aucun courriel ne part.")
 
     def _members(self, n: int, prefix: str) -> list[int]:
