@@ -2,8 +2,8 @@
 
 Each document has a key (``r…`` resource, ``f…`` experience sheet, ``q…`` question with its
 answers, ``m…`` meeting with its agenda, ``p…`` press article with the team's summary and the
-feed's text). The queries and their graded judgements are in ``requetes.py`` (tuning part) and
-``requetes_reservees.py`` (held-out part, never tuned on).
+feed's text). The queries and their graded judgements are in ``requetes.py`` (tuning part),
+``requetes_reservees.py`` and ``requetes_reservees_2.py`` (held-out parts, never tuned on).
 """
 
 from __future__ import annotations

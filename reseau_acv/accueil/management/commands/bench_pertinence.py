@@ -6,9 +6,10 @@
 For each backend it loads the labelled corpus (``reseau_acv/accueil/pertinence/``) in a
 transaction that is rolled back, asks the global page and the library page every query as a
 project lead, and prints nDCG@10, P@5, the zero-result rate and the noise, next to a plain
-BM25 baseline computed in the same run. The held-out queries (« réservée ») are printed apart:
-they are never used to tune the engine. SQLite runs in a child process on a fresh temporary
-database (the embedded default, as ``make run`` has it).
+BM25 baseline computed in the same run. The held-out queries (« reservee », « reservee-2 ») are
+printed apart, as aggregates per category only (``--details`` lists the worst-served queries of
+the tuning part alone): they are never used to tune the engine. SQLite runs in a child process
+on a fresh temporary database (the embedded default, as ``make run`` has it).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class Command(BaseCommand):
             "--json", dest="as_json", action="store_true", help="Une ligne JSON (pour le processus parent)."
         )
         parser.add_argument("--migrer", action="store_true", help="Migrer d'abord la base (SQLite temporaire).")
-        parser.add_argument("--details", action="store_true", help="Les requêtes les moins bien servies.")
+        parser.add_argument("--details", action="store_true", help="Les requêtes de réglage les moins bien servies.")
 
     def handle(self, *args, backend: str, limite: int | None, as_json: bool, migrer: bool, details: bool, **options):
         if migrer:
@@ -104,6 +105,6 @@ class Command(BaseCommand):
                     )
                 cats = ", ".join(f"{c} {v:.2f}" for c, v in pair["moteur"]["by_category"].items())
                 self.stdout.write(f"{'':<11}{'':<24}par catégorie : {cats}")
-                if details:
+                if details and key.startswith(f"{evaluation.TUNING}/"):  # never the held-out queries
                     misses = ", ".join(f"« {q} » {v:.2f}" for q, v in pair["moteur"]["misses"])
                     self.stdout.write(f"{'':<11}{'':<24}les moins bien servies : {misses}")
