@@ -12,7 +12,8 @@ import re
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,17 @@ def _names_town(text: str, town: str) -> bool:
     return bool(key) and re.sub(r"^[0-9]{5} ", "", key) == _place_key(town)
 
 
+def _registrations_count(statut: str) -> Coalesce:
+    counted = (
+        Inscription.objects.filter(rencontre=OuterRef("pk"), statut=statut)
+        .order_by()
+        .values("rencontre")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
 class RencontreQuerySet(VisibleQuerySet):
     def visible_to(self, user):
         if is_equipe(user):
@@ -49,10 +61,11 @@ class RencontreQuerySet(VisibleQuerySet):
         return self.filter(type=Rencontre.Type.PLENIERE)
 
     def with_counts(self):
-        """Annotate ``nb_inscrits`` and ``nb_attente`` in the same query."""
+        """Annotate ``nb_inscrits`` and ``nb_attente`` in the same query: subqueries run for the rows
+        read only (a ``Count`` join would count the registrations of every meeting before a page is cut)."""
         return self.annotate(
-            nb_inscrits=Count("inscriptions", filter=Q(inscriptions__statut=Inscription.Statut.INSCRIT)),
-            nb_attente=Count("inscriptions", filter=Q(inscriptions__statut=Inscription.Statut.ATTENTE)),
+            nb_inscrits=_registrations_count(Inscription.Statut.INSCRIT),
+            nb_attente=_registrations_count(Inscription.Statut.ATTENTE),
         )
 
     def with_statut_for(self, user):

@@ -1,6 +1,9 @@
+import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -92,3 +95,25 @@ def test_plenary_archive_runs_a_constant_number_of_queries(client_for, django_as
     with django_assert_num_queries(PLENIERE_QUERIES):
         response = client.get(reverse("rencontres:pleniere-year", args=[2021]))
     assert response.content.decode().count("<article") == n
+
+
+@pytest.mark.django_db
+def test_agenda_counts_the_registrations_of_the_page_only(client):
+    """The agenda counts registrations for the 20 meetings it shows, not for every coming meeting first."""
+    for rencontre in RencontreFactory.create_batch(25, visibilite=Visibilite.PUBLIC):
+        InscriptionFactory.create_batch(2, rencontre=rencontre)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("rencontres:rencontre-list")).status_code == 200
+    sql = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "rencontres_rencontre"."id"'))
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0][0]
+    nodes, todo = [], [plan["Plan"]]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        todo.extend(node.get("Plans", []))
+    counted = [n for n in nodes if n.get("Relation Name") == "rencontres_inscription"]
+    assert counted, json.dumps(plan)[:2000]
+    # Per meeting shown, its own registrations (2): never the 50 of every meeting in one pass.
+    assert all(n["Actual Loops"] <= 20 and n["Actual Rows"] <= 2 for n in counted), json.dumps(plan)[:2000]
