@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from panorama import services
 from panorama.models import ArticlePresse, RegleMotCle
+from panorama.selectors import CURATION_SOURCES_KEY
 from reseau_acv.core.models import Theme
 from tests.factories.panorama import ArticleFactory, SourceFactory
 
@@ -320,12 +322,32 @@ def test_curation_filters_never_list_more_than_50_options(client, equipe):
     assert len(response.context["form"].fields["source"].choices) == 51  # « Toutes les sources » and 50
 
 
+def test_curation_source_ranking_is_kept_five_minutes(client, equipe, django_assert_num_queries):
+    """The source filter's ranking (it counts every waiting article's appearances) is computed once, then reused."""
+    ArticleFactory(statut=ArticlePresse.Statut.A_TRIER, parution__source=SourceFactory(nom="L'Écho du Berry"))
+    client.force_login(equipe)
+    client.get(reverse("panorama:article-queue"))
+    ArticleFactory(statut=ArticlePresse.Statut.A_TRIER, parution__source=SourceFactory(nom="La République du Centre"))
+    # session, user, themes, count, ids, articles, villes, themes, parutions+sources: no ranking
+    with django_assert_num_queries(9):
+        response = client.get(reverse("panorama:article-queue"))
+    assert [label for _key, label in response.context["form"].fields["source"].choices[1:]] == ["L'Écho du Berry"]
+    cache.delete(CURATION_SOURCES_KEY)  # five minutes later
+    response = client.get(reverse("panorama:article-queue"))
+    sources = [label for _key, label in response.context["form"].fields["source"].choices[1:]]
+    assert sources == ["L'Écho du Berry", "La République du Centre"]
+    source = response.context["form"].fields["source"].choices[2][0]
+    response = client.get(reverse("panorama:article-queue"), {"source": source})
+    assert [a.parutions.all()[0].source.nom for a in response.context["articles"]] == ["La République du Centre"]
+
+
 @pytest.mark.parametrize("n", [1, 30])
 def test_curation_page_query_count_is_constant(client, equipe, villes, django_assert_num_queries, n):
     """The curation page runs the same queries for 1 and for 30 waiting articles."""
     _queue(n, villes)
     client.force_login(equipe)
-    # session, user, filter sources, themes, count, ids, articles, villes, themes, parutions+sources
+    # session, user, filter sources (ranked: kept five minutes), themes, count, ids, articles, villes, themes,
+    # parutions+sources
     with django_assert_num_queries(10):
         response = client.get(reverse("panorama:article-queue"))
     assert len(response.context["articles"]) == n
