@@ -18,6 +18,7 @@ from reseau_acv.core.recherche import (
     CANDIDATES,
     Index,
     Recherche,
+    Requete,
     excerpt,
     excerpt_text,
     in_order,
@@ -102,9 +103,10 @@ def ressources_search(*, queryset: QuerySet[Ressource], text: str = "", sort: st
     return Trouve(Classees(queryset, found.resultats.ids, lambda rows: _ressource_list_qs(rows, with_body=True)), found)
 
 
-def with_excerpts(items, *, text: str = "", index: Index = RESSOURCE):
-    """Each item's excerpt: the passage holding the searched words, marked and escaped."""
-    requete = parse_text(text) if text else None
+def with_excerpts(items, *, text: str = "", index: Index = RESSOURCE, requete: Requete | None = None):
+    """Each item's excerpt: the passage holding the searched words, marked and escaped
+    (``requete``: the query the list shows — corrected or relaxed — else ``text`` parsed)."""
+    requete = requete or (parse_text(text) if text else None)
     for item in items:
         item.extrait = excerpt(excerpt_text(item, index), requete) if requete else ""
     return items

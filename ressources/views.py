@@ -92,7 +92,7 @@ def ressource_list(request):
     found = selectors.ressources_search(queryset=queryset, text=text, sort=data.get("tri") or "")
     page = _page(request, found.queryset)
     shown = found.recherche.corrigee if found.recherche and found.recherche.corrigee else text
-    selectors.with_excerpts(page.object_list, text=shown)
+    selectors.with_excerpts(page.object_list, text=shown, requete=found.recherche.requete if found.recherche else None)
     retours = (
         selectors.with_excerpts(
             list(selectors.retours_list(user=user, text=shown, candidates=FEW_CANDIDATES)[:5]), text=shown, index=RETOUR

@@ -58,6 +58,23 @@ def test_the_library_shows_the_closest_to_a_question_and_says_so(client):
 
 
 @pytest.mark.django_db
+def test_the_closest_results_mark_the_words_they_were_found_through(client):
+    """On the global page and in the library, the excerpt of a result the relaxed query found
+    through « commerciale » (for « commerçantes », never typed) marks that word, escaped."""
+    make_ressource(
+        "Animation des centres-bourgs",
+        resume="<i>Un</i> programme d'animation commerciale annuel",
+        visibilite=Visibilite.PUBLIC,
+    )
+    make_ressource("Guide du stationnement", visibilite=Visibilite.PUBLIC)
+    for url in (URL, "/ressources/"):
+        html = client.get(url, {"q": "comment aider nos commerçantes ?"}).content.decode()
+        assert "voici les plus proches" in html
+        assert "<mark>commerciale</mark>" in html, url
+        assert "&lt;i&gt;Un&lt;/i&gt;" in html
+
+
+@pytest.mark.django_db
 def test_a_typo_shows_the_corrected_results(client):
     """« revitalistion » answers with the results for « revitalisation » and says so."""
     make_ressource("Revitalisation des centres-bourgs", visibilite=Visibilite.PUBLIC)

@@ -4,7 +4,17 @@ PostgreSQL and on SQLite (FTS5) alike."""
 import pytest
 from django.utils import timezone
 
-from reseau_acv.core.recherche import Recherche, choose, index_refresh, parse, parse_text, rechercher, search
+from reseau_acv.core.recherche import (
+    Recherche,
+    choose,
+    excerpt,
+    excerpt_text,
+    index_refresh,
+    parse,
+    parse_text,
+    rechercher,
+    search,
+)
 from reseau_acv.core.recherche.correction import suggest
 from reseau_acv.core.recherche.thesaurus import Thesaurus
 from ressources.models import Ressource, Statut
@@ -186,6 +196,77 @@ def test_a_word_of_a_thesaurus_expression_reaches_its_group_when_nothing_holds_t
     )
     assert requete.elargie
     assert [queryset.get(pk=pk).titre for pk in found.ids] == ["Végétalisation des places"]
+
+
+def _excerpt_of(using, found, titre):
+    obj = Ressource.objects.using(using).get(titre=titre)
+    return excerpt(excerpt_text(obj, RESSOURCE), found.requete)
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_the_excerpt_of_a_relaxed_result_marks_the_word_it_was_found_through(using):
+    """« commerçantes » is in no document: the guide found through the stem « commerc » shows
+    « commerciale » marked in its excerpt, escaped, though it was never typed."""
+    _ressource(using, "Animation des centres-bourgs", resume="<b>Un</b> programme d'animation commerciale annuel")
+    found = rechercher(
+        Ressource.objects.using(using).all(), RESSOURCE, "comment aider nos commerçantes ?", elargir=True
+    )
+    assert found.requete.elargie
+    html = _excerpt_of(using, found, "Animation des centres-bourgs")
+    assert "<mark>commerciale</mark>" in html
+    assert "&lt;b&gt;Un&lt;/b&gt;" in html
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_the_excerpt_marks_the_thesaurus_word_a_relaxed_query_reached(using):
+    """« fraîcheur » reached the group of « îlot de fraîcheur »: the excerpt of the guide found
+    through « végétalisation » marks that word."""
+    _ressource(using, "Places et jardins", resume="La végétalisation des places ombrage les terrasses")
+    queryset = Ressource.objects.using(using).all()
+    groups = Thesaurus([["îlot de fraîcheur", "végétalisation"], ["stationnement", "parking"]])
+
+    def run(requete):
+        found = search(queryset, RESSOURCE, requete)
+        return found.total, found.complets, found
+
+    requete, _found, _corrigee, _suggestion = choose(
+        "comment garder la fraîcheur", run, using=using, with_thesaurus=groups, elargir=True
+    )
+    html = excerpt(excerpt_text(queryset.get(), RESSOURCE), requete)
+    assert "<mark>végétalisation</mark>" in html
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_the_excerpt_of_a_corrected_query_marks_the_corrected_word(using):
+    """« revitalistion » shows the results for « revitalisation », and their excerpts mark it."""
+    _ressource(using, "Guide des bourgs", resume="La revitalisation des centres-bourgs, pas à pas")
+    found = rechercher(Ressource.objects.using(using).all(), RESSOURCE, "revitalistion")
+    assert found.corrigee == "revitalisation"
+    assert "<mark>revitalisation</mark>" in _excerpt_of(using, found, "Guide des bourgs")
+
+
+def test_a_thesaurus_phrase_is_marked_where_its_words_follow_each_other_only():
+    """« EPF » marks « établissement public foncier » as a whole, never « public » or « foncier » alone."""
+    requete = parse("EPF", thesaurus=Thesaurus([["EPF", "établissement public foncier"]]))
+    html = excerpt("Un établissement public foncier achète ; le public paie le foncier.", requete)
+    assert "<mark>établissement</mark> <mark>public</mark> <mark>foncier</mark> achète" in html
+    assert "le public paie le foncier" in html
+
+
+def test_the_excerpt_is_the_passage_holding_most_of_the_query():
+    """The window holds the passage where both words meet, not the first mention of one of them."""
+    text = (
+        "Le commerce compte. "
+        + "Un mot sans rapport. " * 20
+        + "Le commerce et le stationnement se parlent. "
+        + ("Fin du texte. " * 10)
+    )
+    html = excerpt(text, parse("commerce stationnement "))
+    assert html.startswith("… ")
+    assert "<mark>commerce</mark> et le <mark>stationnement</mark>" in html
 
 
 @pytest.mark.django_db(databases=BOTH)

@@ -67,13 +67,6 @@ class Requete:
     def vide(self) -> bool:
         return not self.concepts
 
-    def racines(self) -> set[str]:
-        """Every stem a matching document may hold (for highlighting)."""
-        return {r for c in self.concepts for f in c.formes for r in f.racines}
-
-    def prefixes(self) -> set[str]:
-        return {f.racines[0] for c in self.concepts for f in c.formes if f.prefixe}
-
 
 def clean(text: str) -> str:
     text = (text or "").replace("\x00", " ")[: MAX_LENGTH * 4]
