@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -317,6 +317,8 @@ SUGGESTIONS = 5
 EVIDENCE_ROWS = 60
 # Latest resources on a question's themes whose authors are counted.
 AUTHOR_CANDIDATES = EVIDENCE_ROWS * 2
+# Latest experience sheets on a question's themes or difficulty that are ranked.
+SHEET_CANDIDATES = EVIDENCE_ROWS * 4
 
 
 def _plain(text: str) -> str:
@@ -386,13 +388,21 @@ def question_suggestions(
     def suggestion(user_id: int) -> Suggestion:
         return found.setdefault(user_id, Suggestion())
 
-    # Experience sheets: same themes, same difficulty, a town of a similar size.
-    theme_rule = Q(themes__in=themes) if themes else Q(pk__in=[])
-    sheets = (
+    # Experience sheets: same themes, same difficulty, a town of a similar size; ranked among the
+    # latest sheets that share a theme or the difficulty (ranking every one read thousands of rows
+    # at national scale), found newest first from the date index.
+    on_theme = RetourExperience.themes.through.objects.filter(retourexperience=OuterRef("pk"), theme__in=themes)
+    latest_sheets = (
         RetourExperience.objects.visible_to(viewer)
         .published()
-        .filter(theme_rule | Q(type_difficulte__in=difficultes), auteur__isnull=False)
+        .filter(Q(Exists(on_theme)) | Q(type_difficulte__in=difficultes), auteur__isnull=False)
         .exclude(auteur_id__in=[pk for pk in skip if pk])
+        .order_by("-publie_le")
+        .values("pk")[:SHEET_CANDIDATES]
+    )
+    sheets = (
+        RetourExperience.objects.visible_to(viewer)
+        .filter(pk__in=latest_sheets)
         .annotate(
             communs=Count("themes", filter=Q(themes__in=themes), distinct=True),
             meme_difficulte=Case(When(type_difficulte__in=difficultes, then=1), default=0, output_field=IntegerField()),
@@ -450,7 +460,8 @@ def question_suggestions(
         rows = (
             Question.objects.visible_to(viewer)
             .published()
-            .filter(themes__in=themes, reponse_retenue__masque=False, reponse_retenue__auteur__isnull=False)
+            .filter(themes__in=themes, reponse_retenue__isnull=False)  # the planner then starts from those
+            .filter(reponse_retenue__masque=False, reponse_retenue__auteur__isnull=False)
             .exclude(reponse_retenue__auteur_id__in=[pk for pk in skip if pk])
             .values(auteur_retenu=F("reponse_retenue__auteur_id"))
             .annotate(n=Count("pk", distinct=True))

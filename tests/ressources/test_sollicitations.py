@@ -156,6 +156,38 @@ def test_a_resource_author_is_credited_with_all_their_published_resources_on_the
     assert "Ancienne" not in card
 
 
+def test_the_sheets_weighed_are_the_latest_on_the_themes_or_the_difficulty(client, monkeypatch):
+    """The experience sheets ranked are the latest that share a theme or the question's difficulty
+    (a bounded read at national scale): a sheet of the same difficulty on another theme counts, an
+    older sheet beyond the latest does not, nor does a draft."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    import ressources.selectors
+
+    monkeypatch.setattr(ressources.selectors, "SHEET_CANDIDATES", 2)
+    asker = ChefDeProjetFactory()
+    question = _question(asker, titre="Que faire de nos cellules commerciales vides ?")
+    _sheet(
+        ChefDeProjetFactory(last_name="Ancienne"), titre="Vieille fiche", publie_le=timezone.now() - timedelta(days=400)
+    )
+    _sheet(ChefDeProjetFactory(last_name="Brouillonne"), titre="Fiche en cours", statut="brouillon")
+    _sheet(ChefDeProjetFactory(last_name="Recente"), titre="Boutiques éphémères")
+    _sheet(
+        ChefDeProjetFactory(last_name="Voisine"),
+        themes=("habitat",),
+        titre="Vitrines du centre",
+        type_difficulte=RetourExperience.Difficulte.VACANCE_COMMERCIALE,
+    )
+    client.force_login(asker)
+    card = _card(client.get(question.get_absolute_url()).content.decode())
+    assert "a écrit la fiche « Boutiques éphémères »" in card
+    assert "a écrit la fiche « Vitrines du centre » (même difficulté : vacance commerciale)" in card
+    assert "Ancienne" not in card
+    assert "Brouillonne" not in card
+
+
 def test_at_most_five_members_best_first(client):
     """No more than five members are proposed, the strongest evidence first."""
     asker = ChefDeProjetFactory()
