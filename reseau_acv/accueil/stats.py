@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from reseau_acv.comptes.models import Role, User
@@ -92,7 +94,7 @@ def all_charts() -> list[Chart]:
 # The figures walk whole tables (every registration, contribution, kept article): a periodic task
 # computes them (``accueil.animation_refresh``) and the page reads the result from the cache.
 
-SNAPSHOT_KEY = "accueil:animation:v1"
+SNAPSHOT_KEY = "accueil:animation:v2"
 SNAPSHOT_TIMEOUT = 6 * 3600  # beat refreshes every 15 minutes; a stopped beat shows its age
 
 
@@ -101,13 +103,23 @@ class Snapshot:
     charts: list[Chart]
     calcule_le: datetime
     duree: float  # seconds the computation took
+    # The charts as the page shows them (drawings, tables, details by département: ~90 KB at
+    # national scale), rendered with the figures rather than at every visit.
+    html: str = ""
+
+    @property
+    def charts_html(self) -> SafeString:
+        return mark_safe(self.html)  # noqa: S308 (rendered by our own template, which escapes the figures' labels)
 
 
 def snapshot_refresh() -> Snapshot:
     """Compute every chart and keep them for the page and its exports. Safe to run any time."""
     started = time.monotonic()
     charts = all_charts()
-    snapshot = Snapshot(charts=charts, calcule_le=timezone.now(), duree=round(time.monotonic() - started, 2))
+    html = render_to_string("accueil/includes/_animation_charts.html", {"charts": charts})
+    snapshot = Snapshot(
+        charts=charts, calcule_le=timezone.now(), duree=round(time.monotonic() - started, 2), html=str(html)
+    )
     cache.set(SNAPSHOT_KEY, snapshot, timeout=SNAPSHOT_TIMEOUT)
     return snapshot
 

@@ -120,3 +120,21 @@ def test_the_figures_are_refreshed_by_beat_and_on_demand(client, equipe):
     assert response.status_code == 302
     assert stats.snapshot_get().calcule_le > before
     assert "Issoudun" in client.get(reverse("accueil:animation-dashboard")).content.decode()
+
+
+def test_the_charts_are_drawn_when_the_figures_are_computed(client, equipe, monkeypatch):
+    """The drawings and tables are made with the figures: a visit only sends them (no drawing per visit)."""
+    from reseau_acv.accueil import charts
+
+    make_retour("Un retour", ville=VilleFactory(nom="Issoudun"))
+    animation_refresh_task.apply()
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a chart drawn during a visit")
+
+    monkeypatch.setattr(charts, "bar_chart_svg", no_drawing)
+    client.force_login(equipe)
+    page = client.get(reverse("accueil:animation-dashboard")).content.decode()
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') >= 1
+    assert '<th scope="row">Issoudun</th>' in page
+    assert 'href="/animation/contributions-villes.csv"' in page
