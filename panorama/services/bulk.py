@@ -2,7 +2,8 @@
 
 On PostgreSQL each batch goes through ``COPY``: no model instance and no SQL text per row. New
 stories are copied into a temporary table, then inserted with the search vector PostgreSQL
-computes from the texts ingestion holds (each row and its index entries written once). With
+computes from the texts ingestion holds (each row and its index entries written once); the
+vector's pairs of neighbouring words are made in Python when the text allows (``panorama.paires``). With
 several batches, a writer thread sends them on the caller's connection — in the caller's
 transaction — while the caller tags and groups the next batch: PostgreSQL's work (stemming,
 indexes) and Python's then run side by side, on two cores. Elsewhere (SQLite), ``bulk_create``
@@ -23,8 +24,9 @@ from django.db import connection
 from django.utils import timezone
 from psycopg.pq import TransactionStatus
 
-from reseau_acv.core.recherche import vector_sql
+from reseau_acv.core.recherche.index import CONFIG
 
+from .. import paires
 from ..models import ArticlePresse, Parution
 
 STAGING = "panorama_ingestion_nouveaux"
@@ -150,6 +152,21 @@ def _copy(cursor, table: str, columns: list[str], rows) -> None:
             copy.write_row(row)
 
 
+# The weighted vector of a new story, as ``reseau_acv.core.recherche.vector_sql`` writes it, its pairs
+# of neighbouring words from Python when they were made there (``panorama.paires``), else from the SQL
+# function. A single appearance's title (weight C) is the story's title (weight A): stemmed once.
+STORY_VECTOR = f"""
+CASE WHEN s.p IS NULL THEN public.recherche_avec_paires(s.v)
+     ELSE s.v || array_to_tsvector(string_to_array(s.p, E'\\n')) END
+FROM (
+  SELECT t.*, setweight(t.va, 'A') || setweight(to_tsvector('{CONFIG}', coalesce(t.b, '')), 'B')
+    || setweight(CASE WHEN t.c = t.a THEN t.va ELSE to_tsvector('{CONFIG}', coalesce(t.c, '')) END, 'C')
+    || setweight(to_tsvector('{CONFIG}', coalesce(t.d, '')), 'D') AS v
+  FROM (SELECT n.*, to_tsvector('{CONFIG}', coalesce(n.a, '')) AS va FROM {STAGING} AS n OFFSET 0) AS t
+  OFFSET 0
+) AS s"""  # noqa: S608 (our configuration and table)
+
+
 def _copy_stories(cursor, batch: Batch) -> None:
     table = ArticlePresse._meta.db_table
     cursor.execute(
@@ -157,20 +174,25 @@ def _copy_stories(cursor, batch: Batch) -> None:
     )
     for story, (pk,) in zip(batch.stories, cursor.fetchall(), strict=True):
         story.pk = pk
+    words = [paires.tokens(text) for text in batch.texts]
+    paires.stems_learn(cursor, [word for row in words if row for word in row])
     cursor.execute(
         f"CREATE TEMP TABLE {STAGING} (id bigint, titre text, empreinte text, publie_le timestamptz, "
-        "statut text, motifs jsonb, resume text, visibilite text, a text, b text, c text, d text) ON COMMIT DROP"
+        "statut text, motifs jsonb, resume text, visibilite text, a text, b text, c text, d text, p text) "
+        "ON COMMIT DROP"
     )
     with cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
-        for s, text in zip(batch.stories, batch.texts, strict=True):
+        for s, text, row in zip(batch.stories, batch.texts, words, strict=True):
             copy.write_row(
-                (s.pk, s.titre, s.empreinte, s.publie_le, s.statut, json.dumps(s.motifs), s.resume, s.visibilite) + text
+                (s.pk, s.titre, s.empreinte, s.publie_le, s.statut, json.dumps(s.motifs), s.resume, s.visibilite)
+                + text
+                + (None if row is None else paires.pairs(row),)
             )
     now = timezone.now()
     cursor.execute(
         f"INSERT INTO {table} (id, cree_le, modifie_le, titre, empreinte, publie_le, statut, motifs, resume, "  # noqa: S608 (our tables)
-        f"visibilite, recherche) SELECT n.id, %s, %s, n.titre, n.empreinte, n.publie_le, n.statut, n.motifs, "
-        f"n.resume, n.visibilite, {vector_sql('n')} FROM {STAGING} AS n",
+        f"visibilite, recherche) SELECT s.id, %s, %s, s.titre, s.empreinte, s.publie_le, s.statut, s.motifs, "
+        f"s.resume, s.visibilite, {STORY_VECTOR}",
         [now, now],
     )
     cursor.execute(f"DROP TABLE {STAGING}")

@@ -138,3 +138,101 @@ def test_ingestion_writes_the_same_search_vector_as_a_full_index_refresh(villes,
     assert ("copropriet", "D") in written["Blois : la halle rouvre après travaux"]  # the second appearance's text
     index_refresh(ARTICLE, ArticlePresse.objects.values_list("pk", flat=True))
     assert _lexemes() == written
+
+
+def _sql_pairs(texts: list[str]) -> list[str]:
+    """The pairs PostgreSQL's own function derives from the row's vector (texts weighted A to D)."""
+    from django.db import connection
+
+    weighted = " || ".join(f"setweight(to_tsvector('public.french_unaccent', %s), '{w}')" for w in "ABCD")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT public.recherche_paires_liste({weighted})", texts)  # noqa: S608 (weights are ours)
+        return sorted(cursor.fetchone()[0])
+
+
+def _python_pairs(texts: list[str]) -> list[str] | None:
+    from django.db import connection
+
+    from panorama import paires
+
+    words = paires.tokens(tuple(texts))
+    if words is None:
+        return None
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        paires.stems_learn(cursor, words)
+    made = paires.pairs(words)
+    return None if made is None else sorted(filter(None, made.split("\n")))
+
+
+def test_pairs_made_in_python_are_those_postgresql_makes_for_real_titles_and_random_texts(db):
+    """Ingestion's pairs of neighbouring words (phrase search) equal the SQL function's, on every labelled
+    title and on random texts of words, numbers and punctuation; what Python cannot be sure of is left to SQL."""
+    import csv
+    import random
+    from pathlib import Path
+
+    titles = []
+    for name in ("titres_etiquetes.csv", "titres_etiquetes_reserve.csv"):
+        with (Path(__file__).parent / name).open(encoding="utf-8") as handle:
+            titles += [row["titre"] for row in csv.DictReader(handle)]
+    rng = random.Random(11)
+    alphabet = "abcdeéèêàçôœûïßÉÀŒXYZ"
+    separators = [*" \xa0\u202f,;!?()«»\"“”'’–—….:-", " - "]
+    unsure = ["/", "@", "_", "&", "%", "€", "<b>", "h", "..", ".a"]
+    texts = []
+    for _ in range(400):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            word = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7)))
+            separator = rng.choice(separators) if rng.random() < 0.97 else rng.choice(unsure)
+            parts += [word if rng.random() < 0.85 else str(rng.randint(0, 9999)), separator]
+        texts.append("".join(parts))
+    rows = [[title, "", title, ""] for title in titles]
+    rows += [[text, "Blois", text[::-1], text.upper()] for text in texts]
+    rows += [["Blois : la halle rouvre", "", "", "https://nr.example/a. Le 3,5 % à 10h30, l'OPAH-RU (2024)..."]]
+    made = [_python_pairs(row) for row in rows]
+    assert all(pairs is not None for pairs in made[: len(titles)])  # real titles take the fast path
+    assert None in made  # links, decimals, times, « .. »: PostgreSQL decides
+    assert 100 < sum(pairs is not None for pairs in made[len(titles) :]) < len(texts)
+    for row, pairs in zip(rows, made, strict=True):
+        if pairs is not None:
+            assert pairs == _sql_pairs(row), row
+
+
+def test_ingestion_writes_the_whole_vector_pairs_included_as_a_full_index_refresh(villes, regles):
+    """Pairs made in Python (plain text) or by PostgreSQL (a link, « 3,5 », « 10h30 » in the feed's text):
+    the stored vector, pairs and positions included, is the one the index rebuilds; phrases are found."""
+    from django.db import connection
+
+    entries = [
+        {
+            "title": "Blois : la halle rouvre après travaux",
+            "link": "https://nr.example/blois-halle",
+            "id": "a",
+            "summary": "Les commerçants saluent la réhabilitation du centre-ville, « enfin » !",
+        },
+        {
+            "title": "Vendôme : 3,5 millions pour la gare",
+            "link": "https://nr.example/vendome-gare",
+            "id": "b",
+            "summary": "Réunion à 10h30 ; détails sur https://vendome.example/gare.",
+        },
+    ]
+    services.ingest_entries(source=SourceFactory(departements="41"), entries=entries)
+
+    def vectors():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT titre, recherche::text FROM panorama_articlepresse ORDER BY titre")
+            return cursor.fetchall()
+
+    written = vectors()
+    assert "'~centr vill'" in written[0][1]  # « centre-ville » by its parts, a pair made in Python
+    index_refresh(ARTICLE, ArticlePresse.objects.values_list("pk", flat=True))
+    assert vectors() == written
+    ArticlePresse.objects.update(statut=ArticlePresse.Statut.RETENU)
+    from panorama import selectors
+
+    queryset = ArticlePresse.objects.all()
+    found = selectors.articles_search(queryset=queryset, text='"halle rouvre"').queryset
+    assert [a.titre for a in found] == ["Blois : la halle rouvre après travaux"]

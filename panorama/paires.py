@@ -1,0 +1,100 @@
+"""The pairs of neighbouring words of a new story's search vector, computed in Python at ingestion.
+
+Every stored vector holds, beside its words, the pairs of neighbouring words (see
+``reseau_acv.core.recherche.index``). PostgreSQL derives them from the vector with the SQL function
+``recherche_paires_liste``, which costs more than stemming the texts: it unnests every position of
+every word, sorts them and aggregates, row by row. Ingestion writes thousands of rows a second, so
+for a text PostgreSQL's parser is sure to read as words and numbers in order — letters, digits,
+spaces and plain punctuation, a hyphen only inside a compound — the pairs are made here from each
+word's stem, asked of PostgreSQL once per word and kept in memory. Any other text (a link, an
+address, « 3,5 », « 10h30 », « € ») gets its pairs from the SQL function, as before: the result is
+the same vector either way (tests compare both on real titles and on random texts).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from reseau_acv.core.recherche.index import CONFIG
+
+LETTERS = "A-Za-zÀ-ÖØ-öø-ÿŒœ"
+SPACES = " \t\n\r\xa0\u202f\u2009"
+_TOKEN = re.compile(f"[{LETTERS}]+|[0-9]+")
+# What could make PostgreSQL's parser read a text otherwise than as its runs of letters and of
+# digits, in order: another character (« / », « @ », « _ », « & », « % »…), a hyphen that does not
+# join two letters (nor stands between spaces), a full stop or colon followed by a word (a host name, a link, a time) or a full stop (« .. » is a word), letters
+# and digits run together, a number written with a comma or an apostrophe, a word too long to be
+# indexed. Each check is a quick scan, made only when the text holds what it looks for.
+_OTHER = re.compile(rf"[^{LETTERS}0-9{SPACES},;!?()«»\"“”'’–—….:-]")
+_HYPHEN = re.compile(  # a hyphen between two letters, or between two spaces, is sure
+    rf"-(?:(?<![{LETTERS}{SPACES}]-)|(?<=[{LETTERS}]-)(?![{LETTERS}])|(?<=[{SPACES}]-)(?![{SPACES}]))"
+)
+_STOP = re.compile(rf"[.:][^{SPACES}…»)\"”]")
+_DIGIT = re.compile("[0-9]")
+_NUMBER = re.compile(rf"[0-9][{LETTERS}]|[{LETTERS}][0-9]|[0-9][,'’][0-9]")
+_LONG = re.compile(rf"[{LETTERS}0-9]{{1000}}")  # 1,000 letters of two bytes at most: within PostgreSQL's 2,047
+
+
+def _sure(text: str) -> bool:
+    return not (
+        _OTHER.search(text)
+        or ("-" in text and _HYPHEN.search(text))
+        or (("." in text or ":" in text) and _STOP.search(text))
+        or (_DIGIT.search(text) and _NUMBER.search(text))
+        or (len(text) > 1000 and _LONG.search(text))
+    )
+
+
+# PostgreSQL keeps at most 256 positions of a word and numbers positions up to 16,383 (a compound takes
+# one more than its parts): past these bounds, the SQL function decides.
+MAX_POSITIONS = 256
+MAX_TOKENS = 8000
+_STEMS: dict[str, str | None] = {}  # word as written → its lexeme, "" for a stop word, None if unsure
+_STEMS_MAX = 300_000
+
+
+def stems_learn(cursor, words) -> None:
+    """Ask PostgreSQL, in one query, the lexemes of the words not met yet (``cursor``: psycopg's)."""
+    missing = [word for word in set(words) if word not in _STEMS]
+    if not missing:
+        return
+    if len(_STEMS) + len(missing) > _STEMS_MAX:
+        _STEMS.clear()
+    cursor.execute(
+        f"SELECT w, tsvector_to_array(to_tsvector('{CONFIG}', w)) FROM unnest(%s::text[]) AS w",  # noqa: S608 (our configuration)
+        [missing],
+    )
+    for word, lexemes in cursor.fetchall():
+        _STEMS[word] = lexemes[0] if len(lexemes) == 1 else ("" if not lexemes else None)
+
+
+def tokens(texts: tuple[str, ...]) -> list[str] | None:
+    """The words and numbers of a row's texts in order (weights A to D), or None when unsure."""
+    result = []
+    read: dict[str, list[str]] = {}  # an appearance's title is often the story's title
+    for text in texts:
+        if text:
+            if (found := read.get(text)) is None:
+                if not _sure(text):
+                    return None
+                found = read[text] = _TOKEN.findall(text)
+            result += found
+    return result
+
+
+def pairs(words: list[str]) -> str | None:
+    """The row's pairs as ``recherche_paires_liste`` gives them, one per line (after ``stems_learn``),
+    or None when PostgreSQL must compute them."""
+    if len(words) > MAX_TOKENS:
+        return None
+    sequence = []
+    for word in words:
+        lexeme = _STEMS.get(word)
+        if lexeme is None:
+            return None
+        if lexeme and "-" not in lexeme:
+            sequence.append(lexeme)
+    if len(sequence) >= MAX_POSITIONS and max(Counter(sequence).values()) >= MAX_POSITIONS:
+        return None
+    return "\n".join({f"~{a} {b}" for a, b in zip(sequence, sequence[1:], strict=False)})
