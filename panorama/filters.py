@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.core.models import Theme
+from reseau_acv.core.widgets import ListeSelect
 from villes.filters import VillePickerFilter
 
-from .forms import DateInput, ListeSelect
+from .forms import DateInput
 from .models import ArticlePresse, Parution, Source
 
 

@@ -9,14 +9,6 @@ from villes.models import Programme, Ville
 from .models import ArticlePresse, Edition, Source
 
 
-class ListeSelect(forms.Select):
-    """A list whose options are written by one loop of its own template, not by one template (and
-    its attributes' template) per option: the panorama's source filter lists every source, 150 at
-    national scale, and their templates were most of the page's extra time there. Same HTML."""
-
-    template_name = "panorama/widgets/liste_select.html"
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.comptes.models import Organisation, Role, User
 from reseau_acv.core.models import Theme
+from reseau_acv.core.widgets import ListeSelect
 
 from . import selectors
 from .fields import VilleField
@@ -36,9 +37,15 @@ class VilleFilter(django_filters.FilterSet):
         to_field_name="code",
         empty_label=_("Tous les programmes"),
     )
-    region = django_filters.ChoiceFilter(label=_("Région"), choices=selectors.regions, empty_label=_("Toutes"))
+    region = django_filters.ChoiceFilter(
+        label=_("Région"), choices=selectors.regions, empty_label=_("Toutes"), widget=ListeSelect
+    )
     departement = django_filters.ChoiceFilter(
-        label=_("Département"), field_name="departement_code", choices=selectors.departements, empty_label=_("Tous")
+        label=_("Département"),
+        field_name="departement_code",
+        choices=selectors.departements,
+        empty_label=_("Tous"),
+        widget=ListeSelect,
     )
     reseau = django_filters.BooleanFilter(
         label=_("Réseau régional ACV seulement"),
@@ -63,6 +70,7 @@ class MembreFilter(django_filters.FilterSet):
         choices=selectors.departements,
         empty_label=_("Tous"),
         distinct=True,
+        widget=ListeSelect,
     )
     ville = VillePickerFilter(label=_("Ville"), method="filter_ville")
     expertise = django_filters.ModelChoiceFilter(

@@ -75,6 +75,21 @@ def test_town_list_filters_by_programme_and_departement(client):
 
 
 @pytest.mark.django_db
+def test_town_list_departement_and_region_lists_keep_the_choice(client):
+    """The département and région lists (written by one template loop: 101 and 18 at national
+    scale) offer every one, keep the chosen one selected, and stay labelled."""
+    VilleFactory(nom="Gien-test", departement_code="45", departement_nom="Loiret", region="Centre-Val de Loire")
+    VilleFactory(nom="Laval-test", departement_code="53", departement_nom="Mayenne", region="Pays de la Loire")
+    html = client.get("/villes/?departement=53").content.decode()
+    assert '<option value="53" selected>Mayenne (53)</option>' in html
+    assert '<option value="45">Loiret (45)</option>' in html
+    assert '<option value="">Tous</option>' in html
+    assert '<option value="Pays de la Loire">Pays de la Loire</option>' in html
+    assert '<label for="id_departement">' in html
+    assert '<select name="departement" id="id_departement">' in html
+
+
+@pytest.mark.django_db
 def test_directory_lists_only_members_who_consented(client):
     """People who did not consent are absent from the directory."""
     visible = ChefDeProjetFactory(last_name="Visible", consentement_annuaire=True)
