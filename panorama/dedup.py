@@ -96,8 +96,9 @@ class StoryIndex:
     """
 
     def __init__(self, stories: list[tuple[object, str]], *, per_bucket: int = 100):
-        # A bucket holds (story, its words, how many) so that a candidate is judged without look-ups.
-        self._by_pair: dict[tuple[str, str], list[tuple[object, frozenset[str], int]]] = {}
+        # A bucket holds (story, its words, how many) so that a candidate is judged without look-ups,
+        # and beside them the words alone, for a first count of the words in common done in C.
+        self._by_pair: dict[tuple[str, str], tuple[list[tuple[object, frozenset[str], int]], list[frozenset[str]]]] = {}
         self._by_title: dict[str, object] = {}
         self._per_bucket = per_bucket
         for key, fingerprint in stories:
@@ -111,9 +112,10 @@ class StoryIndex:
         for pair in _pairs(_sample(words)):
             bucket = by_pair.get(pair)
             if bucket is None:
-                by_pair[pair] = [entry]
+                by_pair[pair] = ([entry], [words])
             else:
-                bucket.append(entry)
+                bucket[0].append(entry)
+                bucket[1].append(words)
 
     def find(self, fingerprint: str, *, threshold: float = SAME_STORY) -> object | None:
         """The most recent indexed story whose title shares ``threshold`` of its words (Jaccard)."""
@@ -124,12 +126,18 @@ class StoryIndex:
         if (same := self._by_title.get(fingerprint)) is not None:
             return same
         smallest, largest = max(threshold * size, 3), size / threshold  # Jaccard ≤ smaller / larger size
+        # The fewest words a candidate of at least ``smallest`` words shares to pass (a little below,
+        # against rounding): a bucket where no title shares as many is passed over at once.
+        fewest = threshold * (size + smallest) / (1 + threshold) - 1e-9
         by_pair, per_bucket = self._by_pair, self._per_bucket
         for pair in _pairs(_sample(words, 3)):  # indexed under four words, looked up by three
             bucket = by_pair.get(pair)
             if not bucket:
                 continue
-            for key, other, other_size in reversed(bucket[-per_bucket:]):
+            entries, others = bucket
+            if max(map(len, map(words.intersection, others[-per_bucket:]))) < fewest:
+                continue
+            for key, other, other_size in reversed(entries[-per_bucket:]):
                 if not smallest <= other_size <= largest:
                     continue
                 common = len(words & other)

@@ -50,23 +50,31 @@ def _sure(text: str) -> bool:
 # one more than its parts): past these bounds, the SQL function decides.
 MAX_POSITIONS = 256
 MAX_TOKENS = 8000
-_STEMS: dict[str, str | None] = {}  # word as written → its lexeme, "" for a stop word, None if unsure
+# A word as written → its lexeme; "" for a stop word or a lexeme with a hyphen (neither makes pairs);
+# None when PostgreSQL gives several. A word missing (the memory was emptied meanwhile, by another
+# thread) or None sends its row to the SQL function: never a wrong pair.
+_STEMS: dict[str, str | None] = {}
 _STEMS_MAX = 300_000
 
 
 def stems_learn(cursor, words) -> None:
     """Ask PostgreSQL, in one query, the lexemes of the words not met yet (``cursor``: psycopg's)."""
-    missing = [word for word in set(words) if word not in _STEMS]
+    words = set(words)
+    missing = [word for word in words if word not in _STEMS]
     if not missing:
         return
     if len(_STEMS) + len(missing) > _STEMS_MAX:
         _STEMS.clear()
+        missing = list(words)
     cursor.execute(
         f"SELECT w, tsvector_to_array(to_tsvector('{CONFIG}', w)) FROM unnest(%s::text[]) AS w",  # noqa: S608 (our configuration)
         [missing],
     )
     for word, lexemes in cursor.fetchall():
-        _STEMS[word] = lexemes[0] if len(lexemes) == 1 else ("" if not lexemes else None)
+        if len(lexemes) == 1:
+            _STEMS[word] = "" if "-" in lexemes[0] else lexemes[0]
+        else:
+            _STEMS[word] = None if lexemes else ""
 
 
 def tokens(texts: tuple[str, ...]) -> list[str] | None:
@@ -88,13 +96,11 @@ def pairs(words: list[str]) -> str | None:
     or None when PostgreSQL must compute them."""
     if len(words) > MAX_TOKENS:
         return None
-    sequence = []
-    for word in words:
-        lexeme = _STEMS.get(word)
-        if lexeme is None:
-            return None
-        if lexeme and "-" not in lexeme:
-            sequence.append(lexeme)
+    lexemes = list(map(_STEMS.get, words))
+    if None in lexemes:
+        return None
+    sequence = list(filter(None, lexemes))
     if len(sequence) >= MAX_POSITIONS and max(Counter(sequence).values()) >= MAX_POSITIONS:
         return None
-    return "\n".join({f"~{a} {b}" for a, b in zip(sequence, sequence[1:], strict=False)})
+    # A pair met twice is written twice: ``array_to_tsvector`` keeps one.
+    return "\n".join(map("~{} {}".format, sequence, sequence[1:]))

@@ -148,7 +148,7 @@ class _Ingestion:
             )
             # Title, towns, themes and the feed's text (for matching only) are searched.
             if writer.postgresql:  # the new stories' vectors were written with them
-                vocabulary_add({story.pk: texts for story, texts in self.indexed})
+                vocabulary_add(_distinct_words(self.indexed))
                 search_refresh(sorted(merges))
             else:
                 search_refresh(sorted({*(story.pk for story, _texts in self.indexed), *merges}))
@@ -224,6 +224,17 @@ class _Ingestion:
             batch.texts.append(row_texts(texts))
             self.indexed.append((story, texts))
         return batch
+
+
+def _distinct_words(indexed: list[tuple[NewStory, dict[str, list[str]]]]) -> dict[int, dict[str, list[str]]]:
+    """The titles' and summaries' (weights A and B) distinct words as one text, for the vocabulary, which
+    keeps words, not rows: feeds repeat theirs from title to title, each is folded once."""
+    chunks: set[str] = set()
+    for _story, texts in indexed:
+        for weight in "AB":
+            for text in texts.get(weight, ()):
+                chunks.update(text.split())
+    return {0: {"A": [" ".join(chunks)]}}
 
 
 def _merge_into(article: ArticlePresse | NewStory, tags: Tags) -> None:

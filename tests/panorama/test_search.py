@@ -162,7 +162,7 @@ def _python_pairs(texts: list[str]) -> list[str] | None:
     with connection.connection.cursor() as cursor:
         paires.stems_learn(cursor, words)
     made = paires.pairs(words)
-    return None if made is None else sorted(filter(None, made.split("\n")))
+    return None if made is None else sorted(set(filter(None, made.split("\n"))))
 
 
 def test_pairs_made_in_python_are_those_postgresql_makes_for_real_titles_and_random_texts(db):
