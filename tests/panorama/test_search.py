@@ -236,3 +236,41 @@ def test_ingestion_writes_the_whole_vector_pairs_included_as_a_full_index_refres
     queryset = ArticlePresse.objects.all()
     found = selectors.articles_search(queryset=queryset, text='"halle rouvre"').queryset
     assert [a.titre for a in found] == ["Blois : la halle rouvre après travaux"]
+
+
+def test_a_bulk_feed_is_found_by_its_phrases_tagged_with_its_towns_and_read_twice_adds_nothing(
+    client, villes, regles, monkeypatch
+):
+    """A feed of 300 entries written in batches beside the tagging: staff find an entry by a phrase of its feed
+    text (its pairs of words made in Python) and see it tagged with its town; reading the feed again adds nothing."""
+    from panorama.services import ingestion
+
+    monkeypatch.setattr(ingestion, "BATCH", 40)  # eight batches: the writer thread writes them
+    import random
+
+    rng = random.Random(5)
+    syllables = ["ba", "lo", "ri", "ma", "tu", "ne", "so", "ga", "vi", "pe", "do", "ka"]
+    vocabulary = sorted({"".join(rng.sample(syllables, 3)) for _ in range(400)})
+    towns = ["Blois", "Vendôme", "Dreux", "Romorantin-Lanthenay"]
+    titles = [f"{towns[i % 4]} : {' '.join(rng.sample(vocabulary, 6))}" for i in range(300)]
+    entries = [
+        {
+            "title": titles[i],
+            "link": f"https://nr.example/article-{i}",
+            "id": f"article-{i}",
+            "summary": f"Les habitants découvrent le projet {i}." + (" La halle gourmande rouvre." if i == 123 else ""),
+        }
+        for i in range(300)
+    ]
+    source = SourceFactory(departements="41;28")
+    assert services.ingest_entries(source=source, entries=entries).created == 300
+    ArticlePresse.objects.update(statut=ArticlePresse.Statut.RETENU)
+    client.force_login(EquipeFactory())
+    assert _titles(client, q='"halle gourmande"') == [titles[123]]
+    assert not _titles(client, q='"gourmande halle"')  # a phrase, not two words anywhere
+    article = ArticlePresse.objects.get(titre=titles[123])
+    assert [v.nom for v in article.villes.all()] == ["Romorantin-Lanthenay"]
+    again = services.ingest_entries(source=source, entries=entries)
+    assert (again.created, again.known) == (0, 300)
+    assert ArticlePresse.objects.count() == 300
+    assert _titles(client, q='"halle gourmande"') == [titles[123]]
