@@ -147,6 +147,17 @@ class Ressource(Moderated):
         indexes = [
             models.Index(fields=["statut", "visibilite", "-publie_le"], name="ressource_liste_idx"),
             models.Index(fields=["-nb_utile", "-publie_le"], name="ressource_utile_idx"),
+            # The list's order, with what ``visible_to`` filters on: the capped count and the page's
+            # keys are read from the index alone.
+            models.Index(
+                F("publie_le").desc(),
+                F("cree_le").desc(),
+                "id",
+                include=["statut", "visibilite", "auteur"],
+                name="ressource_ordre_idx",
+            ),
+            # The moderation queue: proposals, the oldest waiting first (a few among thousands).
+            models.Index(fields=["modifie_le", "id"], condition=Q(statut="propose"), name="ressource_a_moderer_idx"),
         ]
 
     def __str__(self) -> str:
@@ -250,7 +261,17 @@ class RetourExperience(Moderated):
         ordering = ["-publie_le", "-cree_le"]
         verbose_name = _("retour d'expérience")
         verbose_name_plural = _("retours d'expérience")
-        indexes = [models.Index(fields=["-nb_utile", "-publie_le"], name="retour_utile_idx")]
+        indexes = [
+            models.Index(fields=["-nb_utile", "-publie_le"], name="retour_utile_idx"),
+            models.Index(
+                F("publie_le").desc(),
+                F("cree_le").desc(),
+                "id",
+                include=["statut", "visibilite", "auteur"],
+                name="retour_ordre_idx",
+            ),
+            models.Index(fields=["modifie_le", "id"], condition=Q(statut="propose"), name="retour_a_moderer_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.titre
@@ -285,8 +306,14 @@ class Question(Moderated):
         # The list's order: its first page (and « plus de 1 000 ») read in index order, no sort of
         # the 10,000 questions of the national programme.
         indexes = [
+            # With what ``visible_to`` filters on: the capped count is read from the index alone.
             models.Index(
-                F("epinglee").desc(), F("publie_le").desc(), F("cree_le").desc(), "id", name="question_liste_idx"
+                F("epinglee").desc(),
+                F("publie_le").desc(),
+                F("cree_le").desc(),
+                "id",
+                include=["statut", "visibilite", "auteur"],
+                name="question_liste_idx",
             )
         ]
 

@@ -59,3 +59,62 @@ def test_the_leads_press_panel_reads_no_more_than_it_shows(volume):
     articles = [n for n in nodes if n.get("Relation Name") == "panorama_articlepresse"]
     assert all(n["Node Type"] != "Seq Scan" for n in articles)
     assert plan["Plan"]["Actual Rows"] <= 5
+
+
+def _as_at_scale() -> None:
+    """Plan as at national scale, where reading whole tables or sorting every row costs far more than
+    an index (a fifth of the regional level is small enough for PostgreSQL to prefer them): the plan
+    then says whether an index serves the query's filter and order."""
+    with connection.cursor() as cursor:
+        for method in ("seqscan", "bitmapscan", "sort", "incremental_sort"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+
+
+def _count_plan(queryset) -> dict:
+    """The plan of the capped count a list page runs (the pagination's first query)."""
+    from reseau_acv.core.pagination import CappedPaginator
+
+    with CaptureQueriesContext(connection) as queries:
+        CappedPaginator(queryset, 20).count  # noqa: B018 (the count is the query under test)
+    return _plan(queries.captured_queries[0]["sql"])
+
+
+def test_the_library_lists_count_from_their_index_alone(volume):
+    """The resources, experience sheets and questions lists count their rows (up to the cap) from the
+    list's index, which holds what ``visible_to`` filters on (read alone once vacuumed), whatever the
+    member's role: no sort of every row."""
+    from ressources.models import Question, Ressource, RetourExperience
+    from ressources.selectors import questions_list
+
+    _as_at_scale()
+    for email in (f"partenaire@{DOMAIN}", f"equipe@{DOMAIN}"):
+        user = User.objects.get(email=email)
+        for queryset in (
+            Ressource.objects.visible_to(user).order_by("-publie_le", "-cree_le", "pk"),
+            RetourExperience.objects.visible_to(user).order_by("-publie_le", "-cree_le", "pk"),
+            questions_list(user=user),
+        ):
+            nodes = list(_nodes(_count_plan(queryset)["Plan"]))
+            tables = {Ressource._meta.db_table, RetourExperience._meta.db_table, Question._meta.db_table}
+            read = [n for n in nodes if n.get("Relation Name") in tables]
+            assert read, nodes
+            indexes = {"ressource_ordre_idx", "retour_ordre_idx", "question_liste_idx"}
+            assert all(n.get("Index Name") in indexes for n in read), [
+                (n["Node Type"], n.get("Index Name"), n.get("Filter")) for n in read
+            ]
+            assert not any(n["Node Type"] in {"Sort", "Incremental Sort"} for n in nodes)
+
+
+def test_the_moderation_queue_reads_the_proposals_only(volume):
+    """The moderation queue's page reads the oldest proposals from their own index, not every resource."""
+    from ressources.selectors import moderation_resources, moderation_retours
+
+    _as_at_scale()
+    for queryset in (moderation_resources(), moderation_retours()):
+        with CaptureQueriesContext(connection) as queries:
+            list(queryset[:10])
+        nodes = list(_nodes(_plan(queries.captured_queries[0]["sql"])["Plan"]))
+        assert any(n.get("Index Name", "").endswith("_a_moderer_idx") for n in nodes), [
+            (n["Node Type"], n.get("Index Name"), n.get("Relation Name")) for n in nodes
+        ]
+        assert not any(n["Node Type"] in {"Sort", "Incremental Sort"} for n in nodes)
