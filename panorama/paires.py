@@ -54,21 +54,25 @@ MAX_TOKENS = 8000
 # None when PostgreSQL gives several. A word missing (the memory was emptied meanwhile, by another
 # thread) or None sends its row to the SQL function: never a wrong pair.
 _STEMS: dict[str, str | None] = {}
-_STEMS_MAX = 300_000
+_STEMS_MAX = 100_000  # about 10 MB; emptied when full
 
 
-def stems_learn(cursor, words) -> None:
-    """Ask PostgreSQL, in one query, the lexemes of the words not met yet (``cursor``: psycopg's)."""
-    words = set(words)
-    missing = [word for word in words if word not in _STEMS]
+def stems_learn(cursor, rows) -> None:
+    """Ask PostgreSQL, in one query, the lexemes of the words of these rows (lists of words, or None)
+    not met yet (``cursor``: psycopg's)."""
+    words: set[str] = set()
+    for row in rows:
+        if row:
+            words.update(row)
+    missing = words - _STEMS.keys()
     if not missing:
         return
     if len(_STEMS) + len(missing) > _STEMS_MAX:
         _STEMS.clear()
-        missing = list(words)
+        missing = words
     cursor.execute(
         f"SELECT w, tsvector_to_array(to_tsvector('{CONFIG}', w)) FROM unnest(%s::text[]) AS w",  # noqa: S608 (our configuration)
-        [missing],
+        [list(missing)],
     )
     for word, lexemes in cursor.fetchall():
         if len(lexemes) == 1:

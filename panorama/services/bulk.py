@@ -175,7 +175,7 @@ def _copy_stories(cursor, batch: Batch) -> None:
     for story, (pk,) in zip(batch.stories, cursor.fetchall(), strict=True):
         story.pk = pk
     words = [paires.tokens(text) for text in batch.texts]
-    paires.stems_learn(cursor, [word for row in words if row for word in row])
+    paires.stems_learn(cursor, words)
     cursor.execute(
         f"CREATE TEMP TABLE {STAGING} (id bigint, titre text, empreinte text, publie_le timestamptz, "
         "statut text, motifs jsonb, resume text, visibilite text, a text, b text, c text, d text, p text) "

@@ -160,7 +160,7 @@ def _python_pairs(texts: list[str]) -> list[str] | None:
         return None
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
-        paires.stems_learn(cursor, words)
+        paires.stems_learn(cursor, [words])
     made = paires.pairs(words)
     return None if made is None else sorted(set(filter(None, made.split("\n"))))
 
