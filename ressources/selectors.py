@@ -140,12 +140,18 @@ def ressources_latest(*, user, limit: int = 5) -> list[Ressource]:
     )
 
 
+# Published content carries its publication date (the publishing services set it): saying so lets
+# PostgreSQL read the date index from the latest publication, past the thousands of undated drafts
+# and proposals that the newest-first order puts ahead of it (~20 ms → ~2.5 ms for a busy town).
+DATED = Q(publie_le__isnull=False)
+
+
 def ressources_of_ville(*, user, ville, limit: int = 6) -> list[Ressource]:
     """The latest published resources concerning a town (town page)."""
     return list(
         Ressource.objects.visible_to(user)
         .published()
-        .filter(villes=ville)
+        .filter(DATED, villes=ville)
         .select_related("programme")
         .order_by("-publie_le", "-pk")[:limit]
     )
@@ -153,7 +159,10 @@ def ressources_of_ville(*, user, ville, limit: int = 6) -> list[Ressource]:
 
 def retours_of_ville(*, user, ville, limit: int = 6) -> list[RetourExperience]:
     return list(
-        RetourExperience.objects.visible_to(user).published().filter(ville=ville).order_by("-publie_le", "-pk")[:limit]
+        RetourExperience.objects.visible_to(user)
+        .published()
+        .filter(DATED, ville=ville)
+        .order_by("-publie_le", "-pk")[:limit]
     )
 
 

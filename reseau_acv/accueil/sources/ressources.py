@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from reseau_acv.core.models import Theme
 from reseau_acv.core.permissions import is_equipe
 from ressources.models import Question, Ressource, RetourExperience, Signalement
+from ressources.selectors import DATED
 
 from ..charts import Chart
 from ..dashboard import PANELS, Panel
@@ -142,7 +143,8 @@ def ressources_panel(user) -> Panel | None:
     """Leads: what is new in the network (on their themes when they chose some). Partners: what is open to them."""
     if is_equipe(user):
         return None
-    queryset = Ressource.objects.visible_to(user).published().order_by("-publie_le", "-pk")
+    # Dated: read from the latest publication, past the undated drafts the order puts first.
+    queryset = Ressource.objects.visible_to(user).published().filter(DATED).order_by("-publie_le", "-pk")
     themes: list = []
     if user.is_chef_de_projet:
         from ..premiers_pas import followed_themes
