@@ -5,7 +5,10 @@ Ingestion never raises for a bad feed: it records the error on the source and ba
 
 from __future__ import annotations
 
+import gc
 import logging
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -43,6 +46,33 @@ LOCK_MARGIN_SECONDS = 300
 def lock_seconds() -> int:
     """How long a source's collection lock lasts: longer than any fetch, writing included."""
     return int(settings.PANORAMA_FETCH_TIMEOUT) + 1 + LOCK_MARGIN_SECONDS
+
+
+_collector = {"pauses": 0, "was_enabled": False}
+_collector_lock = threading.Lock()
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector paused while a feed is parsed and stored, then resumed.
+
+    Reading a feed makes hundreds of thousands of short-lived objects (entries, tags, stories, rows to
+    copy) and no reference cycles to speak of: the collector would scan them some 250 times per 5,000
+    entries, a fifth of ingestion's Python time, to find nothing. Objects are still freed as soon as
+    they are no longer used. Nested or concurrent pauses (threads) resume the collector once, at the end
+    of the last one, and only if it was running before."""
+    with _collector_lock:
+        if _collector["pauses"] == 0:
+            _collector["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _collector["pauses"] += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector["pauses"] -= 1
+            if _collector["pauses"] == 0 and _collector["was_enabled"]:
+                gc.enable()
 
 
 def _record_failure(source: Source, message: str) -> None:
@@ -250,7 +280,8 @@ def ingest_entries(*, source: Source, entries: list, towns: TownMatcher | None =
     ``towns`` is the town matcher to use (by default the one built from the towns in the database).
     """
     report = IngestReport(source_id=source.pk)
-    _Ingestion(source, entries, towns).run(report)
+    with collector_paused():
+        _Ingestion(source, entries, towns).run(report)
     return report
 
 
@@ -274,8 +305,9 @@ def ingest_source(*, source_id: int, force: bool = False) -> IngestReport:
             if result.status == 304:
                 report.status = "unchanged"
             else:
-                parsed = parse_feed(result.content, content_type=result.content_type)
-                _Ingestion(source, parsed.entries).run(report)
+                with collector_paused():
+                    parsed = parse_feed(result.content, content_type=result.content_type)
+                    _Ingestion(source, parsed.entries).run(report)
         except (FetchError, FeedError) as exc:
             _record_failure(source, str(exc))
             report.status, report.error = "error", str(exc)

@@ -281,3 +281,28 @@ def test_a_write_failing_in_the_writer_thread_stores_nothing_and_is_recorded(fee
     monkeypatch.setattr(bulk, "_copy_stories", real)
     assert services.ingest_source(source_id=source.pk, force=True).created == 3
     assert ArticlePresse.objects.count() == 3
+
+
+def test_the_cycle_collector_paused_for_a_feed_resumes_after_it_even_when_it_fails(feed_server, villes):
+    """Reading a feed pauses Python's cycle collector and always resumes it (a failed feed, nested pauses)."""
+    import gc
+
+    from panorama.services.ingestion import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    source = SourceFactory(url_flux=f"{feed_server}/malformed")
+    assert services.ingest_source(source_id=source.pk).status == "error"
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # it was not running before: it stays stopped
+    finally:
+        gc.enable()

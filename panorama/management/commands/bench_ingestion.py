@@ -31,6 +31,7 @@ from panorama.feeds import parse_feed
 from panorama.matching import build_matcher, gazetteer, keyword_matcher, town_matcher
 from panorama.models import ArticlePresse, Parution, Source
 from panorama.services.bulk import LINKS
+from panorama.services.ingestion import collector_paused
 from panorama.towns import NATIONAL_DIR
 from villes.models import Ville
 
@@ -206,14 +207,16 @@ class Command(BaseCommand):
             db_before = _backend_cpu()
             cpu_before = time.process_time()
             started = time.perf_counter()
-            parsed = parse_feed(content)
-            report = services.ingest_entries(source=source, entries=parsed.entries, towns=matcher)
+            with collector_paused():  # as ingest_source reads and stores a feed
+                parsed = parse_feed(content)
+                report = services.ingest_entries(source=source, entries=parsed.entries, towns=matcher)
             _check_deferred_constraints()  # what a commit would check (the rows are rolled back, not committed)
             wall = time.perf_counter() - started
             cpu_python = time.process_time() - cpu_before
             db_after = _backend_cpu()
             started = time.perf_counter()
-            again = services.ingest_entries(source=source, entries=parse_feed(content).entries, towns=matcher)
+            with collector_paused():
+                again = services.ingest_entries(source=source, entries=parse_feed(content).entries, towns=matcher)
             second = time.perf_counter() - started
             transaction.set_rollback(True)
         cpu_db = db_after - db_before if db_before is not None and db_after is not None else None
