@@ -4,12 +4,13 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reseau_acv.core.listes import ChoixListeFilter
 from reseau_acv.core.models import Theme
-from reseau_acv.core.widgets import ListeSelect
 from villes.filters import VillePickerFilter
 
 from .forms import DateInput
-from .models import ArticlePresse, Parution, Source
+from .models import ArticlePresse, Parution
+from .selectors import source_choices
 
 
 def _start_of_day(day: date) -> datetime:
@@ -27,13 +28,13 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("Tous les thèmes"),
     )
-    source = django_filters.ModelChoiceFilter(
+    source = ChoixListeFilter(
         label=_("Source"),
-        field_name="parutions__source",
-        queryset=Source.objects.order_by("nom"),
-        empty_label=_("Toutes les sources"),
+        choices=source_choices,
+        source="panorama:source-choices",
+        aucun=_("aucune source de ce nom"),
+        help_text=_("Tapez le nom du journal ou de la radio."),
         method="filter_source",
-        widget=ListeSelect,
     )
     # A range on the stored instant (not ``publie_le__date``) so that PostgreSQL reads the date index.
     du = django_filters.DateFilter(label=_("Du"), method="filter_du", widget=DateInput())
@@ -55,7 +56,7 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_source(self, queryset, name, value):
         """Articles with an appearance in this source, each once (a semi-join, no DISTINCT)."""
-        return queryset.filter(pk__in=Parution.objects.filter(source=value).values("article_id"))
+        return queryset.filter(pk__in=Parution.objects.filter(source_id=value).values("article_id"))
 
     def filter_du(self, queryset, name, value):
         return queryset.filter(publie_le__gte=_start_of_day(value))

@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reseau_acv.core.listes import ChoixListeField
 from reseau_acv.core.models import Theme
 from reseau_acv.core.visibility import Visibilite
 from villes.fields import VilleField, VillesField
 from villes.models import Programme, Ville
 
 from .models import ArticlePresse, Edition, Source
+from .selectors import source_choices
 
 
 class DateInput(forms.DateInput):
@@ -51,9 +53,19 @@ class ArticleSuggestForm(forms.Form):
     """A member suggests an article the feeds cannot see (paywalled regional press)."""
 
     titre = forms.CharField(label=_("Titre de l'article"), max_length=500)
-    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.order_by("nom"))
+    source = ChoixListeField(
+        label=_("Source"),
+        choices=source_choices,
+        source="panorama:source-choices",
+        aucun=_("aucune source de ce nom"),
+        help_text=_("Tapez le nom du journal ou de la radio, puis choisissez."),
+    )
     publie_le = forms.DateField(label=_("Date de parution"), widget=DateInput())
     url = forms.URLField(label=_("Lien vers l'article"), max_length=1000, assume_scheme="https")
+
+    def clean_source(self) -> Source | None:
+        code = self.cleaned_data["source"]
+        return Source.objects.filter(pk=code).first() if code else None
 
 
 class RegleForm(forms.Form):

@@ -409,3 +409,8 @@ def regle_preview(*, motif: str, limit: int = 20) -> tuple[int, list[ArticlePres
     matched = articles_matching(motif=motif)
     sample = list(ArticlePresse.objects.filter(pk__in=matched[:limit]).order_by("-publie_le"))
     return len(matched), sample
+
+
+def source_choices() -> list[tuple[str, str]]:
+    """Every press source (pk, name), by name: the source box of the filters and of the suggestion form."""
+    return [(str(pk), nom) for pk, nom in Source.objects.order_by("nom").values_list("pk", "nom")]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("regles/", views.regle_list, name="regle-list"),
     path("regles/<int:pk>/appliquer/", views.regle_apply, name="regle-apply"),
     path("sources/", views.source_list, name="source-list"),
+    path("sources/choix/", views.source_choices, name="source-choices"),
     path("editions/", views.edition_list, name="edition-list"),
     path("editions/nouvelle/", views.edition_create, name="edition-create"),
     path("editions/flux.atom", views.EditionFeed(), name="edition-feed"),

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reseau_acv.core import listes
 from reseau_acv.core.markdown import render_markdown
 from reseau_acv.core.outbox import render_email
 from reseau_acv.core.pagination import paginate
@@ -371,3 +372,9 @@ class EditionFeed(Feed):
 
     def item_updateddate(self, item):
         return item.modifie_le
+
+
+@require_GET
+def source_choices(request):
+    """Suggestions of the source box (JSON): the sources' names are public, as the panorama is."""
+    return listes.suggestions_response(selectors.source_choices(), request.GET.get("q", ""))

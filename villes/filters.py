@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from reseau_acv.comptes.models import Organisation, Role, User
+from reseau_acv.core.listes import ChoixListeFilter
 from reseau_acv.core.models import Theme
 from reseau_acv.core.widgets import ListeSelect
 
@@ -40,12 +41,13 @@ class VilleFilter(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         label=_("Région"), choices=selectors.regions, empty_label=_("Toutes"), widget=ListeSelect
     )
-    departement = django_filters.ChoiceFilter(
+    departement = ChoixListeFilter(
         label=_("Département"),
         field_name="departement_code",
         choices=selectors.departements,
-        empty_label=_("Tous"),
-        widget=ListeSelect,
+        source="villes:departement-choices",
+        aucun=_("aucun département de ce nom"),
+        help_text=_("Tapez le nom ou le numéro du département."),
     )
     reseau = django_filters.BooleanFilter(
         label=_("Réseau régional ACV seulement"),
@@ -64,13 +66,14 @@ class VilleFilter(django_filters.FilterSet):
 class MembreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Nom, organisation ou fonction"), method="filter_q")
     role = django_filters.ChoiceFilter(label=_("Rôle"), choices=Role.choices, empty_label=_("Tous"))
-    departement = django_filters.ChoiceFilter(
+    departement = ChoixListeFilter(
         label=_("Département"),
         field_name="missions__ville__departement_code",
         choices=selectors.departements,
-        empty_label=_("Tous"),
+        source="villes:departement-choices",
+        aucun=_("aucun département de ce nom"),
+        help_text=_("Tapez le nom ou le numéro du département."),
         distinct=True,
-        widget=ListeSelect,
     )
     ville = VillePickerFilter(label=_("Ville"), method="filter_ville")
     expertise = django_filters.ModelChoiceFilter(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("villes/carte/", views.ville_map, name="ville-map"),
     path("villes/carte/<str:code>/", views.ville_map_departement, name="ville-map-departement"),
     path("villes/choix/", views.ville_choices, name="ville-choices"),
+    path("villes/departements/choix/", views.departement_choices, name="departement-choices"),
     path("villes/<slug:slug>/", views.ville_detail, name="ville-detail"),
     path("annuaire/", views.member_directory, name="user-directory"),
     path("annuaire/inviter/", views.invitation_create, name="invitation-create"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reseau_acv.comptes import services as comptes_services
 from reseau_acv.comptes.models import Invitation
+from reseau_acv.core import listes
 from reseau_acv.core.pagination import paginate
 from reseau_acv.core.permissions import equipe_required
 from reseau_acv.core.selectors import is_following
@@ -243,3 +244,9 @@ def ville_choices(request):
     response = JsonResponse({"results": results})
     response["Cache-Control"] = "private, max-age=60"
     return response
+
+
+@require_GET
+def departement_choices(request):
+    """Suggestions of the département box of the filters (JSON): reference data, public."""
+    return listes.suggestions_response(selectors.departements(), request.GET.get("q", ""))

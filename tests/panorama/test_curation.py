@@ -372,3 +372,23 @@ def test_a_summary_written_on_the_curation_page_is_searchable(client, equipe, vi
     client.post(reverse("panorama:article-queue"), {"retenir": article.pk, f"resume-{article.pk}": "Une ludothèque."})
     found = selectors.articles_search(queryset=ArticlePresse.objects.kept(), text="ludothèque")
     assert list(found.queryset) == [article]
+
+
+def test_member_types_the_source_of_a_suggested_article(client, chef, villes):
+    """The suggestion form names its source in a text box (150 sources nationally: no list of them all);
+    a unique part of the name is enough, an unknown one is explained and nothing is recorded."""
+    source = SourceFactory(nom="La Nouvelle République du Centre-Ouest", departements="41")
+    SourceFactory(nom="Le Berry républicain", departements="18")
+    client.force_login(chef)
+    form = client.get(reverse("panorama:article-suggest")).content.decode()
+    assert '<select name="source"' not in form
+    data = {"titre": "Blois : la halle rouvre", "publie_le": "2026-10-05", "url": "https://presse.example/a/1"}
+    refused = client.post(reverse("panorama:article-suggest"), {**data, "source": "Ouest-France"})
+    assert refused.status_code == 200
+    assert "« Ouest-France » : aucune source de ce nom" in refused.content.decode()
+    assert not ArticlePresse.objects.exists()
+    response = client.post(reverse("panorama:article-suggest"), {**data, "source": "nouvelle republique"})
+    assert response.status_code == 302
+    assert ArticlePresse.objects.get().parutions.get().source == source
+    suggested = client.get(reverse("panorama:source-choices"), {"q": "berry"}).json()["results"]
+    assert [s["label"] for s in suggested] == ["Le Berry républicain"]

@@ -177,3 +177,34 @@ def test_town_page_runs_the_same_queries_with_or_without_meetings(client, django
     with django_assert_num_queries(len(none)):
         page = client.get(ville.get_absolute_url()).content.decode()
     assert "Rencontres accueillies" in page
+
+
+@pytest.mark.django_db
+def test_the_departement_is_typed_not_picked_from_a_list_of_a_hundred(client):
+    """The town list and the directory choose a département in a text box (name or number), not in a
+    ``<select>`` of every département; the box suggests them as one types (JSON)."""
+    VilleFactory(nom="Gien-test", departement_code="45", departement_nom="Loiret")
+    VilleFactory(nom="Aubigny-test", departement_code="18", departement_nom="Cher")
+    page = client.get("/villes/", {"departement": "loiret"}).content.decode()
+    assert "Gien-test" in page
+    assert "Aubigny-test" not in page
+    assert 'name="departement" value="Loiret (45)"' in page
+    assert '<select name="departement"' not in page
+    unknown = client.get("/villes/", {"departement": "Bretagne"}).content.decode()
+    assert "« Bretagne » : aucun département de ce nom" in unknown
+    suggested = client.get(reverse("villes:departement-choices"), {"q": "che"}).json()["results"]
+    assert suggested == [{"code": "18", "label": "Cher (18)"}]
+
+
+@pytest.mark.django_db
+def test_directory_filters_by_a_typed_departement(client):
+    gien = VilleFactory(nom="Gien-test", departement_code="45", departement_nom="Loiret")
+    aubigny = VilleFactory(nom="Aubigny-test", departement_code="18", departement_nom="Cher")
+    loiret = ChefDeProjetFactory(last_name="Duloiret", consentement_annuaire=True)
+    cher = ChefDeProjetFactory(last_name="Ducher", consentement_annuaire=True)
+    MissionFactory(personne=loiret, ville=gien)
+    MissionFactory(personne=cher, ville=aubigny)
+    client.force_login(PartenaireFactory())
+    page = client.get("/annuaire/", {"departement": "Loiret"}).content.decode()
+    assert "Duloiret" in page
+    assert "Ducher" not in page
