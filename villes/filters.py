@@ -29,6 +29,14 @@ class VillePickerFilter(django_filters.Filter):
         return qs.filter(**{self.field_name: value})
 
 
+class TousOuiNon(django_filters.widgets.BooleanWidget):
+    """Yes / no / either, as a visitor reads it (django-filter's own says « Inconnu » for either)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("Toutes les villes")), ("true", _("Oui")), ("false", _("Non")))
+
+
 class VilleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Nom"), method="filter_q")
     programme = django_filters.ModelChoiceFilter(
@@ -52,7 +60,7 @@ class VilleFilter(django_filters.FilterSet):
     reseau = django_filters.BooleanFilter(
         label=_("Réseau régional ACV seulement"),
         field_name="reseau_regional",
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=TousOuiNon(),
     )
 
     class Meta:

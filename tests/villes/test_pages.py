@@ -208,3 +208,15 @@ def test_directory_filters_by_a_typed_departement(client):
     page = client.get("/annuaire/", {"departement": "Loiret"}).content.decode()
     assert "Duloiret" in page
     assert "Ducher" not in page
+
+
+@pytest.mark.django_db
+def test_the_regional_network_filter_reads_as_a_visitor_reads_it(client):
+    VilleFactory(nom="Blois-test", reseau_regional=True)
+    VilleFactory(nom="Agen-test", reseau_regional=False, departement_code="47", departement_nom="Lot-et-Garonne")
+    page = client.get("/villes/").content.decode()
+    assert '<option value="" selected>Toutes les villes</option>' in page
+    assert "Inconnu" not in page
+    only = client.get("/villes/", {"reseau": "true"}).content.decode()
+    assert "Blois-test" in only
+    assert "Agen-test" not in only
