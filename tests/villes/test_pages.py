@@ -75,18 +75,19 @@ def test_town_list_filters_by_programme_and_departement(client):
 
 
 @pytest.mark.django_db
-def test_town_list_departement_and_region_lists_keep_the_choice(client):
-    """The département and région lists (written by one template loop: 101 and 18 at national
-    scale) offer every one, keep the chosen one selected, and stay labelled."""
+def test_town_list_departement_box_and_region_list_keep_the_choice(client):
+    """The région list (written by one template loop) offers every région and keeps the chosen one
+    selected; the département box (101 at national scale: typed, not listed) shows the chosen one."""
     VilleFactory(nom="Gien-test", departement_code="45", departement_nom="Loiret", region="Centre-Val de Loire")
     VilleFactory(nom="Laval-test", departement_code="53", departement_nom="Mayenne", region="Pays de la Loire")
-    html = client.get("/villes/?departement=53").content.decode()
-    assert '<option value="53" selected>Mayenne (53)</option>' in html
-    assert '<option value="45">Loiret (45)</option>' in html
-    assert '<option value="">Tous</option>' in html
-    assert '<option value="Pays de la Loire">Pays de la Loire</option>' in html
+    html = client.get("/villes/?departement=53&region=Pays+de+la+Loire").content.decode()
+    assert 'name="departement" value="Mayenne (53)"' in html
     assert '<label for="id_departement">' in html
-    assert '<select name="departement" id="id_departement">' in html
+    assert '<option value="Pays de la Loire" selected>Pays de la Loire</option>' in html
+    assert '<option value="Centre-Val de Loire">Centre-Val de Loire</option>' in html
+    assert '<option value="">Toutes</option>' in html
+    assert "Laval-test" in html
+    assert "Gien-test" not in html
 
 
 @pytest.mark.django_db
