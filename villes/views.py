@@ -7,6 +7,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -50,9 +51,15 @@ def ville_detail(request, slug: str):
     return render(request, "villes/ville_detail.html", context)
 
 
+# The map of France is reference data, the same for every visitor: the page keeps its drawing and
+# list (101 départements, their counts and labels placed) for an hour, like the filters' choices.
+CARTE_FRANCE_SECONDS = 3600
+
+
 def ville_map(request):
     """France by département: how many towns each has; each leads to its own map."""
-    return render(request, "villes/ville_map.html", {"carte": carte_france(selectors.departement_comptes())})
+    carte = SimpleLazyObject(lambda: carte_france(selectors.departement_comptes()))  # drawn when not kept
+    return render(request, "villes/ville_map.html", {"carte": carte, "carte_secondes": CARTE_FRANCE_SECONDS})
 
 
 def ville_map_departement(request, code: str):

@@ -125,7 +125,7 @@ def test_town_labels_never_collide_in_any_departement():
 @pytest.mark.django_db
 def test_france_map_counts_towns_by_departement_and_links_each(client, django_assert_num_queries):
     """The map of France writes each département's number of towns and links it to its own map;
-    the list under it gives the same numbers by région."""
+    the list under it gives the same numbers by région; drawn once, it is kept an hour."""
     acv, pvd = ProgrammeFactory(code="acv", sigle="ACV"), ProgrammeFactory(code="pvd", sigle="PVD")
     VilleFactory(nom="Bourges", departement_code="18", programmes=[acv])
     for _ in range(3):
@@ -141,6 +141,12 @@ def test_france_map_counts_towns_by_departement_and_links_each(client, django_as
     assert "Corse-du-Sud (2A)</a> : 0 ACV, 1 PVD" in page
     assert "https://" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert len(page) < 300_000
+    # Reference data: the drawing is kept an hour, a second visit reads it alone (no query, no layout).
+    VilleFactory(departement_code="18", programmes=[pvd])
+    with django_assert_num_queries(0):
+        again = client.get("/villes/carte/").content.decode()
+    assert "Cher (18) : 1 ACV, 3 PVD" in again
+    assert again.count("map-dep map-classe-") == page.count("map-dep map-classe-")
 
 
 @pytest.mark.django_db
