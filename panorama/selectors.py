@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +23,7 @@ from reseau_acv.core.visibility import ORDER, levels_for
 from villes.models import Ville
 
 from .matching import compile_motif, normalise
-from .models import ArticlePresse, Edition, Parution, Source
+from .models import ArticlePresse, Edition, EditionArticle, Parution, Source
 from .recherche import ARTICLE
 
 
@@ -141,7 +141,20 @@ def articles_waiting(*, ids) -> QuerySet[ArticlePresse]:
 
 
 def editions_list(*, user) -> QuerySet[Edition]:
-    return Edition.objects.visible_to(user).annotate(nb_articles=Count("articles")).order_by("-debut", "-pk")
+    """The editions the user may see, newest first, each with its number of articles: counted by a
+    subquery for the page's editions only (a ``Count`` join grouped every edition's articles first)."""
+    counted = (
+        EditionArticle.objects.filter(edition=OuterRef("pk"))
+        .order_by()
+        .values("edition")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Edition.objects.visible_to(user)
+        .annotate(nb_articles=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+        .order_by("-debut", "-pk")
+    )
 
 
 @dataclass

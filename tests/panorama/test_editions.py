@@ -353,3 +353,35 @@ def test_edition_page_query_count_is_constant(client, equipe, villes, django_ass
     with django_assert_num_queries(7):
         response = client.get(edition.get_absolute_url())
     assert f"Blois : sujet {n - 1}" in response.content.decode()
+
+
+def test_the_editions_list_counts_the_articles_of_its_page_only(client_for):
+    """The list of editions says how many articles each has, counted for the 20 editions it shows
+    only (not every edition's articles grouped before the page is cut)."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from panorama.models import EditionArticle
+
+    articles = ArticleFactory.create_batch(3)
+    for edition in EditionFactory.create_batch(25):
+        EditionArticle.objects.bulk_create(
+            [EditionArticle(edition=edition, article=a, ordre=i) for i, a in enumerate(articles)]
+        )
+    client = client_for("partenaire")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("panorama:edition-list"))
+    assert [e.nb_articles for e in response.context["editions"]] == [3] * 20
+    sql = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "panorama_edition"."id"'))
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0][0]
+    nodes, todo = [], [plan["Plan"]]
+    while todo:
+        nodes.append(todo.pop())
+        todo.extend(nodes[-1].get("Plans", []))
+    counted = [n for n in nodes if n.get("Relation Name") == "panorama_editionarticle"]
+    assert counted, json.dumps(plan)[:2000]
+    assert all(n["Actual Loops"] <= 20 and n["Actual Rows"] <= 3 for n in counted), json.dumps(plan)[:2000]
