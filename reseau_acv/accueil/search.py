@@ -35,7 +35,7 @@ from reseau_acv.core.recherche import (
     excerpt_text,
     index_refresh,
     planned,
-    search,
+    search_together,
 )
 from ressources.models import Question, Ressource, RetourExperience
 from ressources.recherche import QUESTION, RESSOURCE, RETOUR
@@ -220,17 +220,8 @@ def _searched(
     user, texte: str, filtres: Filtres, groupes: list[Groupe], sort: str, with_thesaurus=None, candidates=CANDIDATES
 ):
     def run(requete):
-        found = []
-        for groupe in groupes:
-            queryset = filtres.apply(groupe.visible(user), groupe.index)
-            found.append(
-                (
-                    groupe,
-                    search(queryset, groupe.index, requete, sort=sort, candidates=candidates)
-                    if queryset is not None
-                    else Resultats(),
-                )
-            )
+        sources = [(filtres.apply(groupe.visible(user), groupe.index), groupe.index) for groupe in groupes]
+        found = list(zip(groupes, search_together(sources, requete, sort=sort, candidates=candidates), strict=True))
         return sum(f.total for _g, f in found), sum(f.complets for _g, f in found), found
 
     return choose(texte, run, using="default", with_thesaurus=with_thesaurus, elargir=True)

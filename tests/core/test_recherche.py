@@ -362,3 +362,57 @@ def test_enrichment_migration_adds_new_groups_and_expressions_once_and_keeps_sta
     migration.forward(apps, None)
     assert EntreeThesaurus.objects.count() == count
     assert EntreeThesaurus.objects.get(pk=vacance.pk).liste == vacance.liste
+
+
+def test_les_is_never_a_concept_of_a_query():
+    """« les », kept by PostgreSQL's index, is not something a query looks for."""
+    assert [c.saisi for c in parse("lutter contre les friches", thesaurus=None).concepts] == [
+        "lutter",
+        "contre",
+        "friches",
+    ]
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_a_thesaurus_expression_typed_still_finds_its_words_apart(using):
+    """« boutiques vides » is an expression of its group, yet a note on « boutiques restées
+    vides » still answers it, as it did before the thesaurus knew the expression."""
+    _ressource(using, "Rue Nationale", resume="Des boutiques restées vides depuis deux ans")
+    _ressource(using, "Guide du stationnement", resume="Tarifs et zones bleues")
+    groups = Thesaurus([["boutiques vides", "vacance commerciale"]])
+    queryset = Ressource.objects.using(using).all()
+    found = search(queryset, RESSOURCE, parse("boutiques vides ", thesaurus=groups))
+    assert [queryset.get(pk=pk).titre for pk in found.ids] == ["Rue Nationale"]
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_kinds_searched_together_weigh_each_word_alike(using):
+    """On the global page, questions that only share « centre » and « ville » with « médecins
+    centre-ville » do not look complete because no question speaks of doctors: the guide on
+    doctors is the answer, the questions are not."""
+    from reseau_acv.core.recherche import search_together
+    from ressources.models import Question
+    from ressources.recherche import QUESTION
+
+    _ressource(using, "Maison de santé", resume="Attirer des médecins en centre-ville")
+    for i in range(3):
+        _ressource(using, f"Note {i}", resume="Le commerce du centre-ville")
+    for i in range(4):
+        question = Question.objects.using(using).create(
+            titre=f"Animer le centre-ville {i}",
+            slug=f"q-{i}",
+            visibilite="public",
+            statut=Statut.PUBLIE,
+            publie_le=timezone.now(),
+        )
+        index_refresh(QUESTION, [question.pk], using=using)
+    requete = parse("médecins centre-ville ", thesaurus=None)
+    ressources, questions = search_together(
+        [(Ressource.objects.using(using).all(), RESSOURCE), (Question.objects.using(using).all(), QUESTION)], requete
+    )
+    assert questions.ids == []
+    assert Ressource.objects.using(using).get(pk=ressources.ids[0]).titre == "Maison de santé"
+    alone = search(Question.objects.using(using).all(), QUESTION, requete)
+    assert len(alone.ids) == 4  # searched alone, the questions hold the most of it there is

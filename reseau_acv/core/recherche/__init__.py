@@ -5,7 +5,7 @@ the global search explicitly."""
 
 from .extraits import excerpt
 from .index import Champ, Index, index_refresh, row_texts, sqlite_forget, texts_from, vector_sql, vocabulary_add
-from .moteur import CANDIDATES, COUNT_LIMIT, FEW_CANDIDATES, Resultats, planned, search
+from .moteur import CANDIDATES, COUNT_LIMIT, FEW_CANDIDATES, Resultats, planned, search, search_together
 from .page import Recherche, among, choose, excerpt_text, in_order, parse_text, rechercher
 from .requete import Requete, parse
 
@@ -33,5 +33,6 @@ __all__ = [
     "parse",
     "planned",
     "search",
+    "search_together",
     "sqlite_forget",
 ]

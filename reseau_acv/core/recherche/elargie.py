@@ -34,12 +34,12 @@ def widen(requete: Requete, *, thesaurus, using: str, un_seul: bool = True) -> R
     any one of the widened concepts is a candidate; otherwise, as for the query itself, only those
     holding most of them."""
     wide = Requete(texte=requete.texte, exclus=list(requete.exclus), elargie=True, un_seul=un_seul)
-    words = [f.mots[0] for c in requete.concepts for f in c.formes if not c.du_thesaurus and not f.phrase]
+    words = [f.mots[0] for c in requete.concepts for f in c.formes if not c.du_thesaurus and len(f.mots) == 1]
     unknown = set(correction.unknown_words(" ".join(words), using=using)) if words else set()
     for concept in requete.concepts:
         formes = list(concept.formes)
         for forme in concept.formes:
-            if forme.phrase or forme.prefixe:
+            if len(forme.mots) > 1 or forme.prefixe:
                 continue
             word = forme.mots[0]
             reached = [word]

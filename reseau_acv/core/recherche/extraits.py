@@ -53,6 +53,9 @@ class _Cibles:
                 racines = forme.racines
                 if forme.prefixe:
                     prefixes.append((racines[0], position))
+                elif forme.libre:
+                    for racine in racines:
+                        stems.setdefault(racine, set()).add(position)
                 elif forme.phrase:
                     phrases.setdefault(racines[0], []).append((racines, position))
                 else:

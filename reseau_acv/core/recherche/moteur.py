@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from .index import CONFIG, Index
 from .requete import Concept, Requete
+from .texte import STOP_WORDS
 
 CANDIDATES = 500  # a list page ranks up to this many rows (its pages go that far)
 FEW_CANDIDATES = 100  # the global page shows the best few of each kind: it ranks fewer
@@ -67,21 +68,82 @@ def search(
     queryset: QuerySet, index: Index, requete: Requete, *, sort: str = "pertinence", candidates: int = CANDIDATES
 ) -> Resultats:
     """Rank the rows of ``queryset`` (already scoped) for ``requete``."""
+    return search_together([(queryset, index)], requete, sort=sort, candidates=candidates)[0]
+
+
+def search_together(
+    sources: list[tuple[QuerySet | None, Index]],
+    requete: Requete,
+    *,
+    sort: str = "pertinence",
+    candidates: int = CANDIDATES,
+) -> list[Resultats]:
+    """Rank several indexes for one page (the global search's kinds of content; a ``None``
+    queryset: a kind the filters leave out). Each concept weighs the same in all of them — how
+    many of all their candidates hold it: a word no candidate of one kind holds still tells which
+    rows of the other kinds answer, so that a row holding only the query's common words never
+    looks complete because its kind lacks the rare one."""
     if requete.vide:
-        return Resultats()
-    vendor = connections[queryset.db].vendor
-    every_count = 0
-    if vendor == "postgresql":
-        rows, truncated, every_count = _postgresql(queryset, index, requete, limit=candidates)
-    else:
-        rows = _sqlite(queryset, index, requete)
-        truncated = False
-    found = _rank(rows, n=len(requete.concepts), sort=sort, truncated=truncated, every_row=requete.un_seul)
-    if truncated and found.total < COUNT_LIMIT:
-        # More matches than ranked: those holding every concept were counted through the index.
-        found.total = max(found.total, min(every_count, COUNT_LIMIT))
-        found.plus_de = every_count > COUNT_LIMIT
-    return found
+        return [Resultats() for _source in sources]
+    gathered = [
+        _gather(queryset, index, requete, candidates) if queryset is not None else None for queryset, index in sources
+    ]
+    n = len(requete.concepts)
+    shared = weights([row[1] for found in gathered if found for row in found[0]], n)
+    poids = [concept.poids for concept in requete.concepts]
+    partiels = [(concept, poids[concept]) for concept, _word in partial_words(requete)]
+    shared = [w * p for w, p in zip(shared, poids, strict=True)]
+    results = []
+    for found in gathered:
+        if found is None:
+            results.append(Resultats())
+            continue
+        rows, truncated, every_count = found
+        ranked = _rank(
+            rows,
+            n=n,
+            sort=sort,
+            truncated=truncated,
+            every_row=requete.un_seul,
+            concept_weights=shared,
+            partiels=partiels,
+        )
+        if truncated and ranked.total < COUNT_LIMIT:
+            # More matches than ranked: those holding every concept were counted through the index.
+            ranked.total = max(ranked.total, min(every_count, COUNT_LIMIT))
+            ranked.plus_de = every_count > COUNT_LIMIT
+        results.append(ranked)
+    return results
+
+
+def partial_words(requete: Requete) -> list[tuple[int, str]]:
+    """(concept, word) for each word typed of a thesaurus expression typed with several words
+    (« commerces fermés »): a row holding « commerces » alone holds half of what was typed."""
+    return [
+        (i, word)
+        for i, concept in enumerate(requete.concepts)
+        if concept.du_thesaurus and concept.poids > 1
+        for word in concept.saisi.split()
+        if word not in STOP_WORDS
+    ]
+
+
+def _held(mask: int, found: list[float], n: int, partiels: list[tuple[int, int]]) -> float:
+    """The weight of what a row holds: each concept it holds, and the held share of each
+    expression it holds some typed words of only."""
+    held = sum(w for i, w in enumerate(found) if mask >> i & 1)
+    share: dict[int, int] = {}
+    for j, (concept, _typed) in enumerate(partiels):
+        if mask >> (n + j) & 1 and not mask >> concept & 1:
+            share[concept] = share.get(concept, 0) + 1
+    return held + sum(found[concept] * count / dict(partiels)[concept] for concept, count in share.items())
+
+
+def _gather(queryset: QuerySet, index: Index, requete: Requete, candidates: int) -> tuple[list[tuple], bool, int]:
+    """(rows to rank, whether the matches were more than could be ranked, how many hold every concept)."""
+    if connections[queryset.db].vendor == "postgresql":
+        return _postgresql(queryset, index, requete, limit=candidates)
+    return _sqlite(queryset, index, requete), False, 0
 
 
 def weights(masks: list[int], n: int) -> list[float]:
@@ -98,16 +160,25 @@ def weights(masks: list[int], n: int) -> list[float]:
 
 
 def _rank(
-    rows: list[tuple[int, int, float, datetime | None]], *, n: int, sort: str, truncated: bool, every_row: bool = False
+    rows: list[tuple[int, int, float, datetime | None]],
+    *,
+    n: int,
+    sort: str,
+    truncated: bool,
+    every_row: bool = False,
+    concept_weights: list[float] | None = None,
+    partiels: list[tuple[int, int]] | None = None,
 ) -> Resultats:
     """``rows``: (pk, which concepts it holds as bits, weighted rank, date). A row's coverage is the
-    weighted share of the concepts it holds, on the scale of ``n`` (``n`` when it holds them all).
+    weighted share of the concepts it holds, on the scale of ``n`` (``n`` when it holds them all);
+    each concept weighs ``concept_weights`` (by default from these rows alone, see ``weights``;
+    a concept standing for several typed words — a thesaurus expression — weighs as many).
+    A row that holds only some typed words of such an expression (``partiels``: (concept, how
+    many words it was typed with) for each bit past ``n``) holds that share of it.
     ``every_row`` (a relaxed query): every row holding enough of what the best row holds is kept."""
-    found = weights([row[1] for row in rows], n)
+    found = concept_weights or weights([row[1] for row in rows], n)
     total_weight = sum(found) or 1.0
-    coverage = {
-        pk: n * sum(w for i, w in enumerate(found) if mask >> i & 1) / total_weight for pk, mask, _r, _w in rows
-    }
+    coverage = {pk: n * _held(mask, found, n, partiels or []) / total_weight for pk, mask, _r, _w in rows}
     kept = [row for row in rows if coverage[row[0]] > n / 2] or [row for row in rows if coverage[row[0]] >= n / 2]
     if every_row and rows:  # the closest: those holding at least RELAXED_SHARE of what the best holds
         best = max(coverage.values())
@@ -210,6 +281,7 @@ class _Compiled:
     formes: list[list[str]]  # per concept, per form: how it is matched ('' when only stop words)
     rangs: list[list[str]]  # per concept, per form: how it is ranked
     exclus: str
+    partiels: list[str] = field(default_factory=list)  # the typed words of ``partial_words``
 
     def concept(self, i: int) -> str:
         parts = [f"({t})" for t in self.formes[i] if t]
@@ -244,13 +316,18 @@ def _pg_compile(requete: Requete, using: str) -> _Compiled:
                 params += _pg_forme_params(sql, forme)
     selects.append("plainto_tsquery(%s, %s)::text")
     params += [CONFIG, " ".join(requete.exclus)]
+    partial = partial_words(requete)
+    for _concept, word in partial:
+        selects.append("plainto_tsquery(%s, %s)::text")
+        params += [CONFIG, word]
     row = _settings_first(using, selects, params)
     formes, rangs = [], []
     for concept in requete.concepts:
         texts = [row.pop(0) or "" for _ in range(2 * len(concept.formes))]
         formes.append(texts[0::2])
         rangs.append(texts[1::2])
-    compiled = _Compiled(formes=formes, rangs=rangs, exclus=row.pop(0) or "")
+    exclus = row.pop(0) or ""
+    compiled = _Compiled(formes=formes, rangs=rangs, exclus=exclus, partiels=[row.pop(0) or "" for _ in partial])
     requete.compile_cache[using] = compiled
     return compiled
 
@@ -334,6 +411,11 @@ def _pg_rank(
         rank_params += [t for t in compiled.rangs[i] if t]
         if forms:
             ranks.append(forms[0] if len(forms) == 1 else f"GREATEST({', '.join(forms)})")
+    n = len(compiled.formes)
+    for j, word in enumerate(compiled.partiels):
+        if word:
+            covers.append(f"((v @@ %s::tsquery)::int << {n + j})")
+            cover_params.append(word)
     cover = " + ".join(covers) or "0"
     rank = " + ".join(ranks) or "0"
     union = " UNION ALL ".join(f"({sql})" for sql, _params in sources)
@@ -410,6 +492,9 @@ def _scaled(rows: list[tuple], n: int) -> list[tuple]:
 def _fts_expression(concept: Concept) -> str:
     parts = []
     for forme in concept.formes:
+        if forme.libre:
+            parts.append("(" + " AND ".join(f'"{r}"' for r in forme.racines) + ")")
+            continue
         quoted = '"' + " ".join(forme.racines) + '"'
         parts.append(quoted + "*" if forme.prefixe else quoted)
     return " OR ".join(parts)
@@ -441,6 +526,15 @@ def _sqlite(queryset: QuerySet, index: Index, requete: Requete) -> list[tuple]:
             )
             for (pk,) in cursor.fetchall():
                 rank[pk] = rank.get(pk, 0.0) + 0.6
+        n = len(requete.concepts)
+        for j, (_concept, word) in enumerate(partial_words(requete)):
+            cursor.execute(
+                f"SELECT rowid FROM {index.fts_table} WHERE {index.fts_table} MATCH %s",  # noqa: S608 (ours)
+                [f'"{stem(word)}"'],
+            )
+            for (pk,) in cursor.fetchall():
+                if pk in cover:  # a candidate already: this only tells how much of the expression it holds
+                    cover[pk] |= 1 << (n + j)
         if requete.exclus and cover:
             expression = " OR ".join(f'"{stem(w)}"' for w in requete.exclus)
             cursor.execute(f"SELECT rowid FROM {index.fts_table} WHERE {index.fts_table} MATCH %s", [expression])  # noqa: S608

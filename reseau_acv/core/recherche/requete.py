@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .texte import STOP_WORDS, fold, stem, words
+from .texte import QUERY_STOP_WORDS, STOP_WORDS, fold, stem, words
 
 MAX_LENGTH = 200
 MAX_CONCEPTS = 8
@@ -34,6 +34,7 @@ class Forme:
     texte: str  # folded words, stop words kept (PostgreSQL counts their positions in phrases)
     mots: tuple[str, ...]  # the words that carry meaning
     prefixe: bool = False
+    libre: bool = False  # its words anywhere in the document, in any order (not a phrase)
 
     @property
     def racines(self) -> tuple[str, ...]:
@@ -41,7 +42,7 @@ class Forme:
 
     @property
     def phrase(self) -> bool:
-        return len(self.mots) > 1
+        return len(self.mots) > 1 and not self.libre
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ class Concept:
     saisi: str  # what the person typed for it
     formes: tuple[Forme, ...]
     du_thesaurus: bool = False
+
+    @property
+    def poids(self) -> int:
+        """How many words of the query it stands for (« îlots de chaleur », one thesaurus
+        concept, was typed as two words): what it weighs among the query's concepts."""
+        return max(1, sum(1 for w in words(self.saisi) if w not in STOP_WORDS))
 
 
 @dataclass
@@ -94,7 +101,7 @@ def parse(text: str, *, thesaurus=None) -> Requete:
         phrases = [p for p in QUOTED.findall(text) if p.strip()]
         rest = QUOTED.sub(" ", text)
     rest = rest.replace('"', " ")
-    requete.exclus = [w for raw in EXCLUDED.findall(rest) for w in words(raw) if w not in STOP_WORDS]
+    requete.exclus = [w for raw in EXCLUDED.findall(rest) for w in words(raw) if w not in QUERY_STOP_WORDS]
     rest = EXCLUDED.sub(" ", rest)
     for phrase in phrases:
         forme = _forme(phrase)
@@ -102,12 +109,14 @@ def parse(text: str, *, thesaurus=None) -> Requete:
             requete.concepts.append(Concept(saisi=phrase.strip(), formes=(forme,)))
     free = words(rest)
     ends_open = typing and bool(free) and fold(text).rstrip().endswith(free[-1])
-    tokens = [w for w in free if w not in STOP_WORDS]
+    tokens = [w for w in free if w not in QUERY_STOP_WORDS]
     expanded = thesaurus.expand(tokens) if thesaurus is not None else [(None, [t]) for t in tokens]
     for i, (group, span) in enumerate(expanded):
         if group is not None:
-            formes = tuple(f for f in (_forme(expr) for expr in group) if f)
-            requete.concepts.append(Concept(saisi=" ".join(span), formes=formes, du_thesaurus=True))
+            formes = [f for f in (_forme(expr) for expr in group) if f]
+            if len(span) > 1:  # the words typed, even apart or in another order, still hold what was typed
+                formes.append(Forme(texte=" ".join(span), mots=tuple(span), libre=True))
+            requete.concepts.append(Concept(saisi=" ".join(span), formes=tuple(formes), du_thesaurus=True))
             continue
         word = span[0]
         last = i == len(expanded) - 1 and ends_open and word == free[-1]

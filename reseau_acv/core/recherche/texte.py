@@ -217,6 +217,11 @@ STOP_WORDS = frozenset(
         "etre",
     ]
 )
+# Words a query never looks for though PostgreSQL's French stop list lacks them (its index keeps
+# « les »): nearly every French document holds them, and as a concept of the query they would
+# count as much as the words that say what is sought. Indexes keep them (phrases count their
+# positions), as PostgreSQL does.
+QUERY_STOP_WORDS = STOP_WORDS | {"les"}
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 WORD = re.compile(r"[^\W_]+")
 _STEMMER = snowballstemmer.stemmer("french")

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from .texte import STOP_WORDS, stem, words
+from .texte import QUERY_STOP_WORDS, stem, words
 
 CACHE_KEY = "recherche:thesaurus:v1"
 
 
 def _key(expression: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in words(expression) if w not in STOP_WORDS)
+    return tuple(stem(w) for w in words(expression) if w not in QUERY_STOP_WORDS)
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Thesaurus:
         return [self.groups[i] for i in self._by_stem.get(root, ())]
 
     def group_of(self, text: str) -> list[str] | None:
-        spans = self.expand([w for w in words(text) if w not in STOP_WORDS])
+        spans = self.expand([w for w in words(text) if w not in QUERY_STOP_WORDS])
         return spans[0][0] if len(spans) == 1 else None
 
 
