@@ -364,6 +364,61 @@ def test_enrichment_migration_adds_new_groups_and_expressions_once_and_keeps_sta
     assert EntreeThesaurus.objects.get(pk=vacance.pk).liste == vacance.liste
 
 
+@pytest.mark.django_db
+def test_broad_thesaurus_migration_adds_its_groups_and_expressions_once_and_keeps_staff_entries():
+    """A database with the 80 groups of before gets the broad thesaurus: new expressions in its
+    groups, the new groups; what staff already wrote is not repeated; running twice adds nothing."""
+    import importlib
+
+    from django.apps import apps
+
+    from reseau_acv.core.models import EntreeThesaurus
+    from reseau_acv.core.recherche.initial import AJOUTS_LARGES, NOUVEAUX_LARGES, THESAURUS
+
+    migration = importlib.import_module("reseau_acv.core.migrations.0009_thesaurus_large")
+    EntreeThesaurus.objects.all().delete()
+    for line in THESAURUS:
+        EntreeThesaurus.objects.create(expressions="\n".join(e.strip() for e in line.split(";")))
+    EntreeThesaurus.objects.create(expressions="covoiturage\nvoitures partagées")  # written by staff
+    migration.forward(apps, None)
+    count = EntreeThesaurus.objects.count()
+    assert count == len(THESAURUS) + 1 + len(NOUVEAUX_LARGES)  # the car-sharing group keeps three new expressions
+    vacance = EntreeThesaurus.objects.get(expressions__startswith="vacance commerciale")
+    assert "rideaux baissés" in vacance.liste
+    assert all(a in EntreeThesaurus.objects.get(expressions__startswith="Anah").liste for a in AJOUTS_LARGES["Anah"])
+    assert EntreeThesaurus.objects.filter(expressions__contains="covoiturage").count() == 1
+
+    migration.forward(apps, None)
+    assert EntreeThesaurus.objects.count() == count
+    assert EntreeThesaurus.objects.get(pk=vacance.pk).liste == vacance.liste
+
+
+def test_broad_thesaurus_joins_everyday_words_to_the_trade_and_never_a_word_that_floods():
+    """« rideaux baissés » means vacant shops, « passoires thermiques » energy renovation,
+    « médecins » a health centre, « îlots de chaleur » greening; « ville », « centre » or
+    « projet » alone are in no group; no expression is in two groups."""
+    from reseau_acv.core.recherche.initial import starting_groups
+    from reseau_acv.core.recherche.thesaurus import _key
+
+    groups = starting_groups()
+    thesaurus = Thesaurus(groups)
+    assert "vacance commerciale" in thesaurus.group_of("rideaux baissés")
+    assert "rénovation énergétique" in thesaurus.group_of("passoires thermiques")
+    assert "maison de santé" in thesaurus.group_of("médecins")
+    assert "végétalisation" in thesaurus.group_of("îlots de chaleur")
+    assert "automobile" in thesaurus.group_of("voitures")
+    assert "France Services" in thesaurus.group_of("services publics")
+    keys = [_key(expression) for group in groups for expression in group]
+    for generic in ("ville", "centre", "projet", "commune", "habitants", "territoire"):
+        assert _key(generic) not in keys, generic
+    owners: dict = {}
+    for index, group in enumerate(groups):
+        for expression in group:
+            owners.setdefault(_key(expression), set()).add(index)
+    assert not [key for key, found in owners.items() if len(found) > 1]
+    assert len(groups) >= 200
+
+
 def test_les_is_never_a_concept_of_a_query():
     """« les », kept by PostgreSQL's index, is not something a query looks for."""
     assert [c.saisi for c in parse("lutter contre les friches", thesaurus=None).concepts] == [
