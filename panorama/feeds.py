@@ -31,8 +31,6 @@ CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]+)[\"']", re.IGNORECASE)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._\-]+)", re.IGNORECASE)
-_MARKUP = re.compile(r"[<&]")
-_OTHER_SPACE = re.compile(r"[^\S ]")  # a line break, a tab, a no-break space…
 # Read as Windows-1252: its superset of Latin-1 is what servers that say « ISO-8859-1 » send.
 _WINDOWS_1252 = {"latin_1", "iso8859_1", "ascii", "cp1252", "iso8859_15"}
 
@@ -52,11 +50,10 @@ def plain(text: str | None) -> str:
     """Text without markup or entities, on one line (titles and summaries may carry HTML)."""
     if not text:
         return ""
-    if _MARKUP.search(text):
+    if "<" in text or "&" in text:  # substring scans in C: ten times faster than a regular expression
         text = html.unescape(nh3.clean(text, tags=set()))
-    elif not (text[0].isspace() or text[-1].isspace() or "  " in text or _OTHER_SPACE.search(text)):
-        return text  # already plain (a feed read by parse_feed, read again by ingestion): one scan in C
-    return " ".join(text.split())
+    line = " ".join(text.split())  # cheaper than asking first whether the text is already one tidy line
+    return text if line == text else line  # a tidy line is kept as it is
 
 
 def _encoding(content: bytes, content_type: str) -> str:
