@@ -471,3 +471,45 @@ def test_kinds_searched_together_weigh_each_word_alike(using):
     assert Ressource.objects.using(using).get(pk=ressources.ids[0]).titre == "Maison de santé"
     alone = search(Question.objects.using(using).all(), QUESTION, requete)
     assert len(alone.ids) == 4  # searched alone, the questions hold the most of it there is
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_a_relaxed_stem_beginning_is_never_stemmed_again(using):
+    """« habitantes » widens to words beginning with « habit » — not « hab », the stem of that
+    stem, which would find « Habiller les vitrines »."""
+    _ressource(using, "Habiller les vitrines", resume="Des vitrines décorées pour les fêtes")
+    _ressource(using, "Accueillir les habitants", resume="Un guide d'accueil")
+    queryset = Ressource.objects.using(using).all()
+    found = rechercher(queryset, RESSOURCE, "comment joindre nos habitantes ?", elargir=True)
+    assert [queryset.get(pk=pk).titre for pk in found.resultats.ids] == ["Accueillir les habitants"]
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_two_words_of_many_groups_reach_the_group_holding_both(using):
+    """« boutiques » and « vides » are each in three groups (too many to say much alone), yet
+    « des boutiques toujours vides ? », which no document holds, reaches the one group holding
+    both, and so « vacance commerciale »."""
+    _ressource(using, "La vacance commerciale en hausse", resume="Un relevé annuel")
+    _ressource(using, "Guide du stationnement", resume="Tarifs et zones bleues")
+    queryset = Ressource.objects.using(using).all()
+    groups = Thesaurus(
+        [
+            ["boutiques vides", "vacance commerciale"],
+            ["boutiques éphémères", "pop-up"],
+            ["boutiques de bouche", "commerces alimentaires"],
+            ["logements vides", "logements inoccupés"],
+            ["étages vides", "étages inoccupés"],
+        ]
+    )
+
+    def run(requete):
+        found = search(queryset, RESSOURCE, requete)
+        return found.total, found.complets, found
+
+    requete, found, _c, _s = choose(
+        "des boutiques toujours vides ?", run, using=using, with_thesaurus=groups, elargir=True
+    )
+    assert requete.elargie
+    assert [queryset.get(pk=pk).titre for pk in found.ids] == ["La vacance commerciale en hausse"]

@@ -12,7 +12,8 @@ widens (a thesaurus group typed whole: each of its words, to its stem's beginnin
   computes, by trigram similarity);
 - every thesaurus group one of whose expressions holds that word (or a neighbour) — not only the
   groups whose whole expression was typed — unless the word is in more than ``MAX_GROUPS`` groups
-  (« ville » is in many: it says little);
+  (« ville » is in many: it says little), and then only those of its groups that hold another
+  word of the query too (« boutiques … vides »: the group of « boutiques vides »);
 
 and a document holding *any* of these concepts is a candidate (``Requete.elargie``), ranked as
 usual: those holding the most (and rarest) concepts first. A word that widens to nothing adds
@@ -29,6 +30,10 @@ MAX_GROUPS = 2  # a word reaches the thesaurus groups it is in when it is in at 
 MAX_FORMES = 24  # per concept: a word in many thesaurus groups stays a bounded query
 
 
+def _stems(group: list[str]) -> set[str]:
+    return {r for f in (_forme(expr) for expr in group) if f for r in f.racines}
+
+
 def widen(requete: Requete, *, thesaurus, using: str, un_seul: bool = True) -> Requete:
     """The relaxed form of ``requete`` (same words to exclude). ``un_seul``: a document holding
     any one of the widened concepts is a candidate; otherwise, as for the query itself, only those
@@ -36,6 +41,7 @@ def widen(requete: Requete, *, thesaurus, using: str, un_seul: bool = True) -> R
     wide = Requete(texte=requete.texte, exclus=list(requete.exclus), elargie=True, un_seul=un_seul)
     words = [f.mots[0] for c in requete.concepts for f in c.formes if not c.du_thesaurus and len(f.mots) == 1]
     unknown = set(correction.unknown_words(" ".join(words), using=using)) if words else set()
+    typed = {stem(w) for w in words}
     for concept in requete.concepts:
         formes = list(concept.formes)
         for forme in concept.formes:
@@ -50,11 +56,13 @@ def widen(requete: Requete, *, thesaurus, using: str, un_seul: bool = True) -> R
                 if other != word:
                     formes.append(Forme(texte=other, mots=(other,)))
                 if len(root) >= MIN_STEM and not root.isdigit():
-                    formes.append(Forme(texte=root, mots=(root,), prefixe=True))
+                    formes.append(Forme(texte=root, mots=(root,), prefixe=True, racine=True))
                 groups = thesaurus.groups_with(root) if thesaurus is not None and not concept.du_thesaurus else []
-                if len(groups) <= MAX_GROUPS:  # a word of many groups (« ville ») says little
-                    for group in groups:
-                        formes += [f for f in (_forme(expr) for expr in group) if f]
+                if len(groups) > MAX_GROUPS:  # a word of many groups (« ville ») says little alone…
+                    # …but tells which of them is meant when another word of the query is in it too
+                    groups = [g for g in groups if (_stems(g) & typed) - {root}]
+                for group in groups:
+                    formes += [f for f in (_forme(expr) for expr in group) if f]
         unique = list(dict.fromkeys(formes))[:MAX_FORMES]
         wide.concepts.append(Concept(saisi=concept.saisi, formes=tuple(unique), du_thesaurus=concept.du_thesaurus))
     return wide

@@ -39,6 +39,7 @@ COUNT_LIMIT = 1000
 PG_WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D, C, B, A
 SQLITE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)  # a, b, c, d
 RELAXED_SHARE = 0.75  # a relaxed query keeps the rows holding this share of the best row's concepts
+RELAXED_FLOOR = 0.4  # …and, of every kind ranked together, scoring this share of the best score
 FRESHNESS = 0.15  # at most, for a document of today; half of it after a year
 
 
@@ -113,7 +114,24 @@ def search_together(
             ranked.total = max(ranked.total, min(every_count, COUNT_LIMIT))
             ranked.plus_de = every_count > COUNT_LIMIT
         results.append(ranked)
+    if requete.un_seul:
+        _floor(results, RELAXED_FLOOR)
     return results
+
+
+def _floor(results: list[Resultats], share: float) -> None:
+    """Keep, of a relaxed query's rows (of every kind ranked together), those scoring at least
+    ``share`` of the best one: the closest documents, not every row sharing one word with it."""
+    best = max((score for found in results for score in found.scores.values()), default=0.0)
+    for found in results:
+        kept = {pk for pk, score in found.scores.items() if score >= share * best}
+        if len(kept) == len(found.scores):
+            continue
+        found.ids = [pk for pk in found.ids if pk in kept]
+        found.scores = {pk: score for pk, score in found.scores.items() if pk in kept}
+        found.dates = {pk: when for pk, when in found.dates.items() if pk in kept}
+        found.total = len(found.ids)
+        found.plus_de = False
 
 
 def partial_words(requete: Requete) -> list[tuple[int, str]]:
@@ -271,7 +289,8 @@ def _pg_forme_sql(forme) -> tuple[str, str]:
 
 def _pg_forme_params(sql: str, forme) -> list[str]:
     text = f"{forme.mots[0]}:*" if forme.prefixe else forme.texte
-    return [text] if sql.startswith("public.") else [CONFIG, text]
+    # A stem already is not stemmed again (« habit », of « habitants », would become « hab »).
+    return [text] if sql.startswith("public.") else ["simple" if forme.racine else CONFIG, text]
 
 
 @dataclass

@@ -35,10 +35,11 @@ class Forme:
     mots: tuple[str, ...]  # the words that carry meaning
     prefixe: bool = False
     libre: bool = False  # its words anywhere in the document, in any order (not a phrase)
+    racine: bool = False  # ``mots`` are stems already (a relaxed query's stem beginning): never stemmed again
 
     @property
     def racines(self) -> tuple[str, ...]:
-        return tuple(stem(w) for w in self.mots)
+        return self.mots if self.racine else tuple(stem(w) for w in self.mots)
 
     @property
     def phrase(self) -> bool:
