@@ -8,8 +8,9 @@
 The national data set (``seed_scale``: 50,000 resources, 5,000 experience sheets, 10,000
 questions and their answers, 2,000 meetings, 500,000 press articles) is asked, as an anonymous
 visitor, a project lead and staff (staff see every level and every draft: the widest scope),
-queries of four kinds — common words, rare words, several words (thesaurus phrases and a
-question typed as a person asks it), typos — through the full Django stack (middleware, views,
+queries of five kinds — common words, rare words, several words (thesaurus phrases and a
+question typed as a person asks it), typos, questions whose words few documents hold together
+(the correction and the relaxed query run too) — through the full Django stack (middleware, views,
 templates, one database connection kept as in production). It prints p50 and p95 per page, per
 role and per kind of query, the CPU time each search took (Django's process and its PostgreSQL
 backend, read from ``/proc``: what the wall time would be on an idle machine, I/O aside), the
@@ -53,6 +54,14 @@ QUERIES = {
         "médiathèque Vierzon",
     ],
     "faute": ["stationement", "revitalisaton", "concertaton", "végétalistion"],
+    # Typed as a person asks, with words few documents hold together: the correction and the
+    # relaxed query (« voici les plus proches ») run too.
+    "question": [
+        "comment redonner vie aux rez-de-chaussée commerciaux",
+        "trouver de l'argent pour recycler une friche",
+        "lutter contre les îlots de chaleur",
+        "réduire la place de la voiture en ville",
+    ],
 }
 PAGES = {"globale": "/recherche/", "bibliotheque": "/ressources/"}
 ROLES = ("anonyme", "chef", "equipe")
