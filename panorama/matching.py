@@ -29,6 +29,7 @@ __all__ = [
     "keyword_matcher",
     "normalise",
     "same_story",
+    "read_fingerprint",
     "title_fingerprint",
     "tokens",
     "town_matcher",
@@ -38,6 +39,14 @@ __all__ = [
 def title_fingerprint(title: str) -> str:
     """A title reduced to its meaningful words, to recognise the same story in several titles."""
     return " ".join(w for w, _c in tokens(title) if w not in STOP_WORDS and len(w) > 1 and w not in "()")[:500]
+
+
+def read_fingerprint(words: Words) -> str:
+    """``title_fingerprint`` of a one-line title from ``read(f"{title}\\n{text}")``, the reading tagging
+    made already: the title's words are those before the line break."""
+    seps = words.seps
+    end = next((i for i in range(len(words.words)) if "\n" in seps[i]), len(words.words))
+    return " ".join(w for w in words.words[:end] if w not in STOP_WORDS and len(w) > 1)[:500]
 
 
 def same_story(a: str, b: str, *, threshold: float = 0.7) -> bool:

@@ -23,10 +23,11 @@ from .. import selectors
 from ..dedup import StoryIndex, canonical_url
 from ..feeds import FeedError, parse_feed, plain
 from ..fetch import FetchError, fetch
-from ..matching import TownMatcher, keyword_matcher, title_fingerprint, town_matcher
+from ..matching import TownMatcher, keyword_matcher, read_fingerprint, town_matcher
 from ..models import ArticlePresse, Source
 from ..recherche import ARTICLE
 from ..recherche import refresh as search_refresh
+from ..text import read
 from .bulk import LINKS, Appearance, Batch, NewStory, Writer, link_stored
 from .tagging import Tags, article_tag
 
@@ -190,6 +191,7 @@ class _Ingestion:
         values: dict[NewStory, dict[str, list[str]]] = {}
         for entry, url, canon, guid, titre, publie_le in candidates:
             resume_flux = plain(entry.get("summary", ""))[:SUMMARY_MAX]
+            words = read(f"{titre}\n{resume_flux}")  # read once: both matchers, then the fingerprint
             tags = article_tag(
                 titre=titre,
                 texte=resume_flux,
@@ -197,8 +199,9 @@ class _Ingestion:
                 source_id=self.source.pk,
                 towns=self.towns,
                 keywords=self.keywords,
+                words=words,
             )
-            fingerprint = title_fingerprint(titre)
+            fingerprint = read_fingerprint(words)  # the title is one line (``plain``)
             story = self.stories.find(fingerprint) if fingerprint else None
             if story is None:
                 story = NewStory(

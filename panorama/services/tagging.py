@@ -17,7 +17,7 @@ from ..matching import KeywordMatcher, TownMatcher, keyword_matcher, normalise, 
 from ..models import ArticlePresse, RegleMotCle
 from ..permissions import can_curate, require
 from ..recherche import refresh as search_refresh
-from ..text import read
+from ..text import Words, read
 
 
 @dataclass
@@ -41,15 +41,18 @@ def article_tag(
     source_id: int | None = None,
     towns: TownMatcher | None = None,
     keywords: KeywordMatcher | None = None,
+    words: Words | None = None,
 ) -> Tags:
     """Towns named in the title (and the feed's summary), themes and programmes from the rules.
 
     A batch passes the matchers it fetched once (``towns``, ``keywords``); alone, they are looked up.
+    ``words`` is ``read(f"{titre}\\n{texte}")`` when the caller made it already.
     """
     towns = towns or town_matcher()
     keywords = keywords or keyword_matcher()
     tags = Tags()
-    words = read(f"{titre}\n{texte}")  # read once for both matchers
+    if words is None:
+        words = read(f"{titre}\n{texte}")  # read once for both matchers
     for mention in towns.find(words, departements=departements, source_id=source_id):
         tags.villes.add(mention.code_insee)
         tags.motifs.append(

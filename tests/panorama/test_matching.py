@@ -264,3 +264,22 @@ def test_held_out_headlines_precision_and_recall():
     assert score.rows >= 100
     assert score.precision >= 0.97
     assert score.recall >= 0.97
+
+
+def test_the_fingerprint_from_tagging_s_reading_is_the_title_s_fingerprint():
+    """Ingestion groups stories by the fingerprint it takes from the text tagging read (title, line break,
+    summary): the same as the title's own, on every labelled title with summaries of any kind."""
+    import csv
+    from pathlib import Path
+
+    from panorama.matching import read_fingerprint, title_fingerprint
+    from panorama.text import read
+
+    with (Path(__file__).parent / "titres_etiquetes.csv").open(encoding="utf-8") as handle:
+        titles = [row["titre"] for row in csv.DictReader(handle)]
+    titles += ["St-Amand : la ste Chapelle (Cher)", "Œuvre : « Cœur » d'Æsop", "", "  ", "(x)", "Dôle\u2028Jura"]
+    summaries = ["", "Suite de l'article.", "\u00abSt Jean\u00bb, 2024", "Ste-Foy (33)", "\n\nrien"]
+    for i, title in enumerate(titles):
+        line = " ".join(title.split())  # as plain() gives titles
+        summary = summaries[i % len(summaries)]
+        assert read_fingerprint(read(f"{line}\n{summary}")) == title_fingerprint(line), (line, summary)
