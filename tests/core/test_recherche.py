@@ -411,6 +411,9 @@ def test_broad_thesaurus_joins_everyday_words_to_the_trade_and_never_a_word_that
     keys = [_key(expression) for group in groups for expression in group]
     for generic in ("ville", "centre", "projet", "commune", "habitants", "territoire"):
         assert _key(generic) not in keys, generic
+    # nor a word any question may use, which would lead a relaxed query to the group
+    question_words = {_key(w)[0] for w in ("trouver", "lutter", "attirer", "modèle", "coût", "besoin")}
+    assert not [key for key in keys if question_words & set(key)]
     owners: dict = {}
     for index, group in enumerate(groups):
         for expression in group:
@@ -513,3 +516,21 @@ def test_two_words_of_many_groups_reach_the_group_holding_both(using):
     )
     assert requete.elargie
     assert [queryset.get(pk=pk).titre for pk in found.ids] == ["La vacance commerciale en hausse"]
+
+
+@pytest.mark.django_db
+def test_expressions_holding_a_question_word_leave_the_thesaurus_and_nothing_else_does():
+    """Migration 0010 takes « lutte contre l'habitat indigne » out of its group and keeps the rest."""
+    import importlib
+
+    from django.apps import apps
+
+    from reseau_acv.core.models import EntreeThesaurus
+
+    migration = importlib.import_module("reseau_acv.core.migrations.0010_thesaurus_mots_generaux")
+    EntreeThesaurus.objects.all().delete()
+    entry = EntreeThesaurus.objects.create(expressions="habitat indigne\nLutte contre l'habitat indigne\nLHI")
+    other = EntreeThesaurus.objects.create(expressions="coworking\ntiers-lieu")
+    migration.forward(apps, None)
+    assert EntreeThesaurus.objects.get(pk=entry.pk).liste == ["habitat indigne", "LHI"]
+    assert EntreeThesaurus.objects.get(pk=other.pk).liste == ["coworking", "tiers-lieu"]

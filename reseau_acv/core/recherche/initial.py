@@ -115,7 +115,6 @@ AJOUTS_LARGES = {
         "immeubles insalubres",
         "arrêté de péril",
         "immeuble menaçant ruine",
-        "lutte contre l'habitat indigne",
         "LHI",
         "mise en sécurité des immeubles",
     ],
@@ -161,7 +160,6 @@ AJOUTS_LARGES = {
         "services publics de proximité",
         "accès aux services publics",
         "démarches administratives",
-        "accompagnement aux démarches",
     ],
     "EPCI": ["communauté de communes", "communauté d'agglomération", "interco"],
     "AAP": ["appel à candidatures"],
@@ -211,7 +209,7 @@ AJOUTS_LARGES = {
         "conseil citoyen",
         "conseils de quartier",
     ],
-    "tiers-lieu": ["fablab", "lieu hybride", "espace de travail partagé"],
+    "tiers-lieu": ["fablab", "lieu hybride"],
     "maison de santé": [
         "médecins",
         "médecin généraliste",
@@ -307,8 +305,7 @@ NOUVEAUX_LARGES = [
     "vitrine numérique ; numérisation des commerces ; digitalisation des commerces ; transition numérique des commerçants",
     "commerce de proximité ; commerces de proximité ; petits commerces ; commerce indépendant ; "
     "commerçants indépendants ; commerces du quotidien",
-    "implantation commerciale ; installation de commerçants ; attirer des commerçants ; nouveaux commerçants ; "
-    "prospection commerciale ; recherche d'enseignes",
+    "implantation commerciale ; installation de commerçants ; nouveaux commerçants ; prospection commerciale",
     "zone commerciale ; zones commerciales ; périphérie commerciale ; grandes surfaces ; centres commerciaux ; "
     "hypermarchés ; commerce de périphérie",
     "droit de préemption commercial ; préemption des fonds de commerce ; préemption des baux commerciaux ; "
@@ -323,8 +320,7 @@ NOUVEAUX_LARGES = [
     "horaires d'ouverture ; ouverture le dimanche ; ouvertures dominicales ; amplitude horaire",
     "terrasses ; droit de terrasse ; occupation du domaine public ; étalages",
     "devantures ; devantures commerciales ; rénovation des devantures ; charte des devantures ; vitrines commerciales",
-    "fréquentation du centre-ville ; flux piétons ; comptage piétons ; mesure de fréquentation ; "
-    "compteurs de flux ; fréquentation des commerces",
+    "fréquentation du centre-ville ; flux piétons ; comptage piétons ; compteurs de flux ; fréquentation des commerces",
     # Housing
     "habitat dégradé ; logements dégradés ; immeubles dégradés ; bâti dégradé ; immeubles vétustes",
     "copropriétés dégradées ; copropriété dégradée ; copropriétés en difficulté ; copropriétés fragiles ; "
@@ -335,12 +331,12 @@ NOUVEAUX_LARGES = [
     "alternants ; colocation",
     "étages vacants ; étages vides ; logements au-dessus des commerces ; accès aux étages ; "
     "accès indépendant aux étages",
-    "accession à la propriété ; accession sociale ; primo-accédants ; devenir propriétaire",
+    "accession à la propriété ; accession sociale ; primo-accédants",
     "Denormandie ; dispositif Denormandie ; investissement locatif ; défiscalisation dans l'ancien",
     "propriétaires bailleurs ; bailleurs privés ; propriétaires privés",
     "recyclage d'îlots ; requalification d'îlots ; îlots dégradés ; curetage d'îlot ; aération des îlots",
     "habitat participatif ; habitat partagé ; coopérative d'habitants",
-    "parcours résidentiel ; besoins en logement ; demande de logement ; pénurie de logements ; crise du logement",
+    "parcours résidentiel ; pénurie de logements ; crise du logement",
     "biens sans maître ; bien sans maître ; abandon manifeste ; état d'abandon manifeste ; biens vacants et sans maître",
     # Mobility
     "voiture ; voitures ; automobile ; automobiles ; circulation automobile ; trafic automobile ; trafic routier ; "
@@ -363,7 +359,7 @@ NOUVEAUX_LARGES = [
     "espaces publics ; espace public ; requalification des espaces publics ; aménagement des espaces publics",
     "places publiques ; réaménagement de la place ; requalification de la place ; aménagement de la place ; "
     "place centrale",
-    "mobilier urbain ; bancs publics ; assises",
+    "mobilier urbain ; bancs publics",
     "signalétique ; jalonnement ; signalisation piétonne",
     "éclairage public ; mise en lumière ; extinction nocturne ; sobriété lumineuse ; pollution lumineuse",
     "propreté urbaine ; propreté ; dépôts sauvages ; collecte des déchets ; déchets ; nettoiement",
@@ -414,10 +410,9 @@ NOUVEAUX_LARGES = [
     "marché de Noël ; illuminations de Noël ; animations de Noël ; fêtes de fin d'année",
     # Funding
     "subventions ; subvention ; cofinancement ; cofinancements ; aides financières ; aide financière ; "
-    "soutien financier ; plan de financement ; sources de financement ; trouver des financements",
+    "soutien financier ; plan de financement ; sources de financement",
     "mécénat ; mécènes ; financement participatif ; crowdfunding",
-    "montage financier ; montage d'opération ; bilan d'opération ; déficit d'opération ; équilibre économique ; "
-    "modèle économique",
+    "montage financier ; montage d'opération ; bilan d'opération ; déficit d'opération",
     "exonérations fiscales ; exonération fiscale ; allègements fiscaux ; avantages fiscaux ; fiscalité incitative",
     "emprunt ; emprunts ; prêts aux collectivités ; prêt au secteur public local",
     # Governance and participation
@@ -431,11 +426,11 @@ NOUVEAUX_LARGES = [
     "marketing territorial ; marque territoriale ; marque de territoire ; image de la ville ; promotion du territoire",
     "plan de communication ; stratégie de communication ; campagne de communication ; réseaux sociaux ; "
     "supports de communication",
-    "nouveaux habitants ; attirer de nouveaux habitants ; accueil des nouveaux arrivants ; "
+    "nouveaux habitants ; accueil des nouveaux arrivants ; "
     "accueil de nouvelles populations ; attractivité résidentielle",
-    "déclin démographique ; perte d'habitants ; perte de population ; dépeuplement ; baisse de population",
-    "télétravail ; télétravailleurs ; travail à distance",
-    "développement économique ; économie locale ; tissu économique ; entreprises locales ; création d'entreprises",
+    "déclin démographique ; dépeuplement ; décroissance démographique",
+    "télétravail ; télétravailleurs",
+    "développement économique ; économie locale ; tissu économique ; entreprises locales",
     # Safety
     "tranquillité publique ; insécurité ; sentiment d'insécurité ; délinquance ; incivilités ; "
     "prévention de la délinquance",
@@ -443,7 +438,7 @@ NOUVEAUX_LARGES = [
     # Energy and climate
     "photovoltaïque ; panneaux solaires ; panneaux photovoltaïques ; ombrières photovoltaïques ; énergie solaire",
     "réseau de chaleur ; réseaux de chaleur ; chaufferie bois ; chaudière biomasse ; chaleur renouvelable ; géothermie",
-    "sobriété énergétique ; économies d'énergie ; maîtrise de l'énergie ; facture énergétique ; coût de l'énergie",
+    "sobriété énergétique ; économies d'énergie ; maîtrise de l'énergie ; facture énergétique",
     "rénovation des bâtiments publics ; bâtiments publics ; bâtiments communaux ; décret tertiaire ; "
     "éco-énergie tertiaire",
     "bilan carbone ; empreinte carbone ; émissions de gaz à effet de serre ; décarbonation ; neutralité carbone",

@@ -39,7 +39,7 @@ COUNT_LIMIT = 1000
 PG_WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D, C, B, A
 SQLITE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)  # a, b, c, d
 RELAXED_SHARE = 0.75  # a relaxed query keeps the rows holding this share of the best row's concepts
-RELAXED_FLOOR = 0.4  # …and, of every kind ranked together, scoring this share of the best score
+RELAXED_FLOOR = 0.35  # …and, of every kind ranked together, scoring this share of the best score
 FRESHNESS = 0.15  # at most, for a document of today; half of it after a year
 
 
