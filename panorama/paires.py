@@ -23,9 +23,10 @@ SPACES = " \t\n\r\xa0\u202f\u2009"
 _TOKEN = re.compile(f"[{LETTERS}]+|[0-9]+")
 # What could make PostgreSQL's parser read a text otherwise than as its runs of letters and of
 # digits, in order: another character (« / », « @ », « _ », « & », « % »…), a hyphen that does not
-# join two letters (nor stands between spaces), a full stop or colon followed by a word (a host name, a link, a time) or a full stop (« .. » is a word), letters
-# and digits run together, a number written with a comma or an apostrophe, a word too long to be
-# indexed. Each check is a quick scan, made only when the text holds what it looks for.
+# join two letters (nor stands between spaces), a full stop or a colon followed by a word (a host
+# name, a link, a time) or a full stop (« .. » is a word), letters and digits run together, a
+# number written with a comma or an apostrophe, a word too long to be indexed. Each check is a
+# quick scan, made only when the text holds what it looks for.
 _OTHER = re.compile(rf"[^{LETTERS}0-9{SPACES},;!?()«»\"“”'’–—….:-]")
 _HYPHEN = re.compile(  # a hyphen between two letters, or between two spaces, is sure
     rf"-(?:(?<![{LETTERS}{SPACES}]-)|(?<=[{LETTERS}]-)(?![{LETTERS}])|(?<=[{SPACES}]-)(?![{SPACES}]))"
