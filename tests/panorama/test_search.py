@@ -200,10 +200,15 @@ def test_pairs_made_in_python_are_those_postgresql_makes_for_real_titles_and_ran
             assert pairs == _sql_pairs(row), row
 
 
-def test_ingestion_writes_the_whole_vector_pairs_included_as_a_full_index_refresh(villes, regles):
+@pytest.mark.parametrize("batch", [1000, 1], ids=["one batch", "a batch per entry, written by a thread"])
+def test_ingestion_writes_the_whole_vector_pairs_included_as_a_full_index_refresh(villes, regles, batch, monkeypatch):
     """Pairs made in Python (plain text) or by PostgreSQL (a link, « 3,5 », « 10h30 » in the feed's text):
     the stored vector, pairs and positions included, is the one the index rebuilds; phrases are found."""
     from django.db import connection
+
+    from panorama.services import ingestion
+
+    monkeypatch.setattr(ingestion, "BATCH", batch)
 
     entries = [
         {
