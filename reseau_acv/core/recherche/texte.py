@@ -218,10 +218,32 @@ STOP_WORDS = frozenset(
     ]
 )
 # Words a query never looks for though PostgreSQL's French stop list lacks them (its index keeps
-# « les »): nearly every French document holds them, and as a concept of the query they would
-# count as much as the words that say what is sought. Indexes keep them (phrases count their
-# positions), as PostgreSQL does.
-QUERY_STOP_WORDS = STOP_WORDS | {"les"}
+# « les », « contre », « pendant »…): the article every French document holds, and prepositions
+# and adverbs that frame a question (« lutter contre… », « pendant le covid ») as « pour »,
+# « sans » or « vers » do; as concepts of the query they would count as much as the words that
+# say what is sought. Indexes keep them (phrases count their positions), as PostgreSQL does.
+QUERY_STOP_WORDS = STOP_WORDS | {
+    "les",
+    "contre",
+    "pendant",
+    "depuis",
+    "durant",
+    "selon",
+    "malgre",
+    "parmi",
+    "lors",
+    "afin",
+    "ainsi",
+    "aussi",
+    "alors",
+    "donc",
+    "car",
+    "puis",
+    "encore",
+    "toujours",
+    "jamais",
+    "comme",
+}
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 WORD = re.compile(r"[^\W_]+")
 _STEMMER = snowballstemmer.stemmer("french")
