@@ -215,6 +215,16 @@ def test_staff_preview_then_save_a_thesaurus_entry_and_search_uses_it(client, eq
 
 
 @pytest.mark.django_db
+def test_the_preview_lists_each_expression_looked_for_once(client, equipe):
+    """Trying « pans de bois » lists the entry's expressions, each once, with no stem beginning
+    nor dangling separator."""
+    client.force_login(equipe)
+    data = {"expressions": "colombages\nmaisons à pans de bois\npans de bois", "actif": "on", "essai": "pans de bois"}
+    html = client.post(reverse("accueil:thesaurus"), {**data, "action": "apercu"}).content.decode()
+    assert '<span class="badge">colombages | maisons a pans de bois | pans de bois</span>' in html
+
+
+@pytest.mark.django_db
 def test_a_thesaurus_entry_needs_two_expressions(client, equipe):
     """One expression alone is refused with a clear message, and nothing is saved."""
     from reseau_acv.core.models import EntreeThesaurus

@@ -53,6 +53,11 @@ class Concept:
     du_thesaurus: bool = False
 
     @property
+    def expressions(self) -> list[str]:
+        """What it looks for as a person reads it (stem beginnings and the typed words' repeat left out)."""
+        return list(dict.fromkeys(f.texte for f in self.formes if not f.prefixe and not f.libre))
+
+    @property
     def poids(self) -> int:
         """How many words of the query it stands for (« îlots de chaleur », one thesaurus
         concept, was typed as two words): what it weighs among the query's concepts."""
