@@ -11,6 +11,7 @@ from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.inspect import method_has_no_args
 
 # Past this many rows a list says « plus de 1 000 » rather than counting them all: counting the
@@ -53,6 +54,32 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         return min(self._bounded_count, self.cap)
 
+    def page(self, number):
+        """The page's keys found first, in the list's order, from the index alone where one serves it
+        (the rows a filter refuses are skipped without being read), then only those rows are read,
+        with their annotations, in the same query."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if isinstance(self.object_list, QuerySet) and not _names_its_table(self.object_list.query.where):
+            rows = self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top])
+        else:
+            rows = self.object_list[bottom:top]
+        return self._get_page(rows, number, self)
+
     @property
     def capped(self) -> bool:
         return self._bounded_count > self.cap
+
+
+def _names_its_table(node) -> bool:
+    """Whether a filter holds raw SQL (which names the table itself: in a subquery, where the table
+    has an alias, it would name the outer query's rows)."""
+    if isinstance(node, RawSQL):
+        return True
+    return any(
+        _names_its_table(child)
+        for child in getattr(node, "children", None) or getattr(node, "get_source_expressions", list)()
+    )

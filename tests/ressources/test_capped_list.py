@@ -48,3 +48,32 @@ def test_the_capped_paginator_counts_at_most_the_cap_plus_one(django_assert_num_
     assert paginator.num_pages == 3
     exact = CappedPaginator(Ressource.objects.all(), 10, cap=100)
     assert (exact.count, exact.capped) == (30, False)
+
+
+def test_a_page_holds_the_rows_of_the_list_cut_in_its_order(django_assert_num_queries):
+    """A page is the list cut at its place, in the list's order (its keys are found first from the
+    index, then only its rows read, in the same query): the author's drafts first, then the newest."""
+    from datetime import timedelta
+
+    from tests.factories.comptes import ChefDeProjetFactory
+
+    author = ChefDeProjetFactory()
+    now = timezone.now()
+    Ressource.objects.bulk_create(
+        Ressource(
+            titre=f"Guide {i}",
+            slug=f"guide-{i}",
+            statut=Statut.PUBLIE if i % 4 else Statut.BROUILLON,
+            auteur=author if i % 4 == 0 else None,
+            visibilite=Visibilite.RESEAU,
+            publie_le=now - timedelta(days=i) if i % 4 else None,
+        )
+        for i in range(45)
+    )
+    listed = Ressource.objects.visible_to(author).order_by("-publie_le", "-cree_le", "pk")
+    paginator = CappedPaginator(listed, 20)
+    for number in (1, 2, 3):
+        with django_assert_num_queries(2 if number == 1 else 1):  # the count, once
+            rows = [r.titre for r in paginator.page(number).object_list]
+        assert rows == [r.titre for r in listed[(number - 1) * 20 : number * 20]]
+    assert paginator.page(1).object_list[0].statut == Statut.BROUILLON
