@@ -53,9 +53,10 @@ def _sure(text: str) -> bool:
 MAX_POSITIONS = 256
 MAX_TOKENS = 8000
 # A word as written → its lexeme; "" for a stop word or a lexeme with a hyphen (neither makes pairs);
-# None when PostgreSQL gives several. A word missing (the memory was emptied meanwhile, by another
-# thread) or None sends its row to the SQL function: never a wrong pair.
-_STEMS: dict[str, str | None] = {}
+# SEVERAL (no lexeme has a NUL) when PostgreSQL gives several, which sends the row to the SQL function.
+_STEMS: dict[str, str] = {}
+SEVERAL = "\x00"
+LATER = object()  # what ``pairs`` answers while a word's stem is not known yet
 _STEMS_MAX = 100_000  # about 10 MB; emptied when full
 
 
@@ -80,7 +81,7 @@ def stems_learn(cursor, rows) -> None:
         if len(lexemes) == 1:
             _STEMS[word] = "" if "-" in lexemes[0] else lexemes[0]
         else:
-            _STEMS[word] = None if lexemes else ""
+            _STEMS[word] = SEVERAL if lexemes else ""
 
 
 def tokens(texts: tuple[str, ...]) -> list[str] | None:
@@ -97,13 +98,15 @@ def tokens(texts: tuple[str, ...]) -> list[str] | None:
     return result
 
 
-def pairs(words: list[str]) -> str | None:
-    """The row's pairs as ``recherche_paires_liste`` gives them, one per line (after ``stems_learn``),
-    or None when PostgreSQL must compute them."""
+def pairs(words: list[str]) -> str | object | None:
+    """The row's pairs as ``recherche_paires_liste`` gives them, one per line; None when PostgreSQL
+    must compute them; ``LATER`` when a word's stem is not known yet (``stems_learn``, then again)."""
     if len(words) > MAX_TOKENS:
         return None
     lexemes = list(map(_STEMS.get, words))
-    if None in lexemes:
+    if None in lexemes:  # not known yet (or forgotten meanwhile, the memory being full)
+        return LATER
+    if SEVERAL in lexemes:
         return None
     sequence = list(filter(None, lexemes))
     if len(sequence) >= MAX_POSITIONS and max(Counter(sequence).values()) >= MAX_POSITIONS:

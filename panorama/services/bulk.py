@@ -66,6 +66,8 @@ class Appearance:
 class Batch:
     stories: list[NewStory] = field(default_factory=list)
     texts: list[tuple[str, str, str, str]] = field(default_factory=list)  # each story's search text, weights A–D
+    words: list[list[str] | None] = field(default_factory=list)  # their words (``panorama.paires``)
+    pairs: list = field(default_factory=list)  # their pairs of neighbouring words, or None, or LATER
     appearances: list[Appearance] = field(default_factory=list)
     links: dict[str, list[tuple[NewStory, int]]] = field(default_factory=lambda: {name: [] for name in LINKS})
 
@@ -88,6 +90,11 @@ class Writer:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def write(self, batch: Batch) -> None:
+        if self.postgresql:
+            # The pairs are made here, in the caller's thread, which has time to spare: the writer
+            # thread, on which the pace depends, only learns the stems of words never met.
+            batch.words = [paires.tokens(text) for text in batch.texts]
+            batch.pairs = [None if words is None else paires.pairs(words) for words in batch.words]
         if self._pool is None:
             self._write(batch)
         else:
@@ -174,19 +181,23 @@ def _copy_stories(cursor, batch: Batch) -> None:
     )
     for story, (pk,) in zip(batch.stories, cursor.fetchall(), strict=True):
         story.pk = pk
-    words = [paires.tokens(text) for text in batch.texts]
-    paires.stems_learn(cursor, words)
+    later = [i for i, made in enumerate(batch.pairs) if made is paires.LATER]
+    if later:
+        paires.stems_learn(cursor, [batch.words[i] for i in later])
+        for i in later:
+            made = paires.pairs(batch.words[i])
+            batch.pairs[i] = None if made is paires.LATER else made  # forgotten meanwhile: the SQL function
     cursor.execute(
         f"CREATE TEMP TABLE {STAGING} (id bigint, titre text, empreinte text, publie_le timestamptz, "
         "statut text, motifs jsonb, resume text, visibilite text, a text, b text, c text, d text, p text) "
         "ON COMMIT DROP"
     )
     with cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
-        for s, text, row in zip(batch.stories, batch.texts, words, strict=True):
+        for s, text, made in zip(batch.stories, batch.texts, batch.pairs, strict=True):
             copy.write_row(
                 (s.pk, s.titre, s.empreinte, s.publie_le, s.statut, json.dumps(s.motifs), s.resume, s.visibilite)
                 + text
-                + (None if row is None else paires.pairs(row),)
+                + (made,)
             )
     now = timezone.now()
     cursor.execute(

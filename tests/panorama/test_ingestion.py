@@ -283,26 +283,32 @@ def test_a_write_failing_in_the_writer_thread_stores_nothing_and_is_recorded(fee
     assert ArticlePresse.objects.count() == 3
 
 
-def test_the_cycle_collector_paused_for_a_feed_resumes_after_it_even_when_it_fails(feed_server, villes):
-    """Reading a feed pauses Python's cycle collector and always resumes it (a failed feed, nested pauses)."""
+def test_python_tuned_for_a_feed_is_restored_after_it_even_when_it_fails(feed_server, villes):
+    """Reading a feed pauses Python's cycle collector and shortens the threads' hand-over; both are always
+    restored (a failed feed, nested uses), and a collector stopped before stays stopped."""
     import gc
+    import sys
 
-    from panorama.services.ingestion import collector_paused
+    from panorama.services.ingestion import HANDOVER, feed_mode
 
+    switch = sys.getswitchinterval()
     assert gc.isenabled()
-    with collector_paused():
+    with feed_mode():
         assert not gc.isenabled()
-        with collector_paused():
+        assert sys.getswitchinterval() == min(HANDOVER, switch)
+        with feed_mode():
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+    assert sys.getswitchinterval() == switch
     source = SourceFactory(url_flux=f"{feed_server}/malformed")
     assert services.ingest_source(source_id=source.pk).status == "error"
     assert gc.isenabled()
+    assert sys.getswitchinterval() == switch
     gc.disable()
     try:
-        with collector_paused():
+        with feed_mode():
             pass
-        assert not gc.isenabled()  # it was not running before: it stays stopped
+        assert not gc.isenabled()
     finally:
         gc.enable()

@@ -162,6 +162,7 @@ def _python_pairs(texts: list[str]) -> list[str] | None:
     with connection.connection.cursor() as cursor:
         paires.stems_learn(cursor, [words])
     made = paires.pairs(words)
+    assert made is not paires.LATER
     return None if made is None else sorted(set(filter(None, made.split("\n"))))
 
 

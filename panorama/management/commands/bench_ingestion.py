@@ -31,7 +31,7 @@ from panorama.feeds import parse_feed
 from panorama.matching import build_matcher, gazetteer, keyword_matcher, town_matcher
 from panorama.models import ArticlePresse, Parution, Source
 from panorama.services.bulk import LINKS
-from panorama.services.ingestion import collector_paused
+from panorama.services.ingestion import feed_mode
 from panorama.towns import NATIONAL_DIR
 from villes.models import Ville
 
@@ -207,7 +207,7 @@ class Command(BaseCommand):
             db_before = _backend_cpu()
             cpu_before = time.process_time()
             started = time.perf_counter()
-            with collector_paused():  # as ingest_source reads and stores a feed
+            with feed_mode():  # as ingest_source reads and stores a feed
                 parsed = parse_feed(content)
                 report = services.ingest_entries(source=source, entries=parsed.entries, towns=matcher)
             _check_deferred_constraints()  # what a commit would check (the rows are rolled back, not committed)
@@ -215,7 +215,7 @@ class Command(BaseCommand):
             cpu_python = time.process_time() - cpu_before
             db_after = _backend_cpu()
             started = time.perf_counter()
-            with collector_paused():
+            with feed_mode():
                 again = services.ingest_entries(source=source, entries=parse_feed(content).entries, towns=matcher)
             second = time.perf_counter() - started
             transaction.set_rollback(True)
