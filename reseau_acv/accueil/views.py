@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -43,13 +44,22 @@ from .search import GROUPES_BY_KEY, MIN_QUERY_LENGTH, PER_PAGE, Filtres, page_re
 logger = logging.getLogger(__name__)
 
 
+# The home page's figures are reference data (programmes, the network's towns, the PVD communes
+# counted among 1,850 at national scale): kept an hour, like the town filters' choices and the map.
+HOME_KEY = "accueil:home:v1"
+HOME_SECONDS = 3600
+
+
 def home(request):
     """The public presentation of the network and its programmes."""
-    context = {
-        "programmes": list(Programme.objects.order_by("lancement")),
-        "villes_reseau": list(Ville.objects.reseau().order_by("nom")),
-        "nb_pvd": Ville.objects.of_programme("pvd").count(),
-    }
+    context = cache.get(HOME_KEY)
+    if context is None:
+        context = {
+            "programmes": list(Programme.objects.order_by("lancement")),
+            "villes_reseau": list(Ville.objects.reseau().order_by("nom")),
+            "nb_pvd": Ville.objects.of_programme("pvd").count(),
+        }
+        cache.set(HOME_KEY, context, HOME_SECONDS)
     return render(request, "accueil/home.html", context)
 
 
