@@ -534,3 +534,23 @@ def test_expressions_holding_a_question_word_leave_the_thesaurus_and_nothing_els
     migration.forward(apps, None)
     assert EntreeThesaurus.objects.get(pk=entry.pk).liste == ["habitat indigne", "LHI"]
     assert EntreeThesaurus.objects.get(pk=other.pk).liste == ["coworking", "tiers-lieu"]
+
+
+@pytest.mark.django_db(databases=BOTH)
+@pytest.mark.parametrize("using", BOTH)
+def test_a_word_some_document_holds_is_no_typo_for_the_relaxed_query(using):
+    """« portage » is only in a guide's body (not in the typo vocabulary of titles and summaries):
+    the relaxed query of « comment financer le portage ? » does not take it for a typo of
+    « portail » and so does not show « Le portail des aides »."""
+    _ressource(using, "Le portail des aides", resume="Un site")
+    _ressource(using, "Guide", corps="Le portage par l'établissement foncier, pas à pas")
+    queryset = Ressource.objects.using(using).all()
+
+    def run(requete):
+        found = search(queryset, RESSOURCE, requete)
+        return found.total, found.complets, found
+
+    _requete, found, _c, _s = choose(
+        "comment financer le portage ?", run, using=using, with_thesaurus=Thesaurus([["x y", "z"]]), elargir=True
+    )
+    assert [queryset.get(pk=pk).titre for pk in found.ids] == ["Guide"]

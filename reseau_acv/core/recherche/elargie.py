@@ -34,22 +34,24 @@ def _stems(group: list[str]) -> set[str]:
     return {r for f in (_forme(expr) for expr in group) if f for r in f.racines}
 
 
-def widen(requete: Requete, *, thesaurus, using: str, un_seul: bool = True) -> Requete:
+def widen(requete: Requete, *, thesaurus, using: str, un_seul: bool = True, tenus: int = 0) -> Requete:
     """The relaxed form of ``requete`` (same words to exclude). ``un_seul``: a document holding
     any one of the widened concepts is a candidate; otherwise, as for the query itself, only those
-    holding most of them."""
+    holding most of them. ``tenus``: the concepts (as bits) some document already holds — their
+    words are no typos and are not widened to their trigram neighbours."""
     wide = Requete(texte=requete.texte, exclus=list(requete.exclus), elargie=True, un_seul=un_seul)
     words = [f.mots[0] for c in requete.concepts for f in c.formes if not c.du_thesaurus and len(f.mots) == 1]
     unknown = set(correction.unknown_words(" ".join(words), using=using)) if words else set()
     typed = {stem(w) for w in words}
-    for concept in requete.concepts:
+    for position, concept in enumerate(requete.concepts):
         formes = list(concept.formes)
         for forme in concept.formes:
             if len(forme.mots) > 1 or forme.prefixe:
                 continue
             word = forme.mots[0]
             reached = [word]
-            if not concept.du_thesaurus and word in unknown:
+            if not concept.du_thesaurus and word in unknown and not tenus >> position & 1:
+                # a word some document holds (« garder » in « ils gardent ») is no typo
                 reached += correction.neighbours(word, using=using)
             for other in reached:
                 root = stem(other)

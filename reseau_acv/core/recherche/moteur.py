@@ -51,6 +51,7 @@ class Resultats:
     total: int = 0
     plus_de: bool = False  # the total is a lower bound
     complets: int = 0  # how many hold every concept of the query
+    tenus: int = 0  # the concepts some candidate holds, as bits (whether kept or not)
 
     def __len__(self) -> int:
         return self.total
@@ -211,7 +212,11 @@ def _rank(
     total = len(order)
     every = (1 << n) - 1
     complete = sum(1 for _pk, mask, _r, _w in kept if mask & every == every)
+    held = 0
+    for _pk, mask, _r, _w in rows:
+        held |= mask & every
     return Resultats(
+        tenus=held,
         complets=complete,
         ids=order[:COUNT_LIMIT],
         scores=scores,

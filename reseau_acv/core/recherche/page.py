@@ -58,7 +58,12 @@ def _choose(texte: str, run, *, using: str, with_thesaurus=None, elargir: bool =
     shown_total, shown_complete = (total, complete) if shown[2] is None else shown[4]
     if not elargir or requete.vide or shown_total >= FEW or shown_complete:
         return shown[:4]
-    wide = elargie.widen(requete, thesaurus=with_thesaurus or thesaurus.load(), using=using, un_seul=True)
+    held = 0
+    for found in [shown[1]] if isinstance(shown[1], Resultats) else [f for _kind, f in shown[1]]:
+        held |= found.tenus
+    if shown[1] is not payload:  # a correction was shown: what the typed query held is not known
+        held = 0
+    wide = elargie.widen(requete, thesaurus=with_thesaurus or thesaurus.load(), using=using, un_seul=True, tenus=held)
     wide_total, _complete, wide_payload = run(wide)
     if wide_total <= shown_total:
         return shown[:4]
