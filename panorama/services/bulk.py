@@ -70,6 +70,7 @@ class Batch:
     pairs: list = field(default_factory=list)  # their pairs of neighbouring words, or None, or LATER
     appearances: list[Appearance] = field(default_factory=list)
     links: dict[str, list[tuple[NewStory, int]]] = field(default_factory=lambda: {name: [] for name in LINKS})
+    rows: dict = field(default_factory=dict)  # on PostgreSQL, what each COPY sends, made in the caller's thread
 
 
 class Writer:
@@ -88,13 +89,28 @@ class Writer:
             # written — beside the tagging of the next one — rather than all at once at the end.
             with self._raw.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        self._staging = False  # the staging table, created by the first batch with new stories
+
+    def reserve(self, count: int):
+        """On PostgreSQL, ``count`` new story ids taken at once (an iterator; the unused ones are gaps,
+        as a sequence has), so that the caller's thread names rows before they are written; else None."""
+        if not self.postgresql or not count:
+            return None
+        with self._raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [ArticlePresse._meta.db_table, count],
+            )
+            return iter([pk for (pk,) in cursor.fetchall()])
 
     def write(self, batch: Batch) -> None:
         if self.postgresql:
-            # The pairs are made here, in the caller's thread, which has time to spare: the writer
-            # thread, on which the pace depends, only learns the stems of words never met.
+            # The rows to copy, and the pairs of words, are made here, in the caller's thread, which has
+            # time to spare: the writer thread, on which the pace depends, only sends them (and learns
+            # the stems of words never met).
             batch.words = [paires.tokens(text) for text in batch.texts]
             batch.pairs = [None if words is None else paires.pairs(words) for words in batch.words]
+            _rows(batch)
         if self._pool is None:
             self._write(batch)
         else:
@@ -110,6 +126,8 @@ class Writer:
         finally:
             if self.postgresql and self._raw.info.transaction_status != INERROR:
                 with self._raw.cursor() as cursor:
+                    if self._staging:
+                        cursor.execute(f"DROP TABLE {STAGING}")
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default, for the rest of the transaction
 
     def _write(self, batch: Batch) -> None:
@@ -118,38 +136,47 @@ class Writer:
             return
         with self._raw.cursor() as cursor:
             if batch.stories:
+                if not self._staging:
+                    cursor.execute(
+                        f"CREATE TEMP TABLE {STAGING} (id bigint, titre text, empreinte text, publie_le timestamptz, "
+                        "statut text, motifs jsonb, resume text, visibilite text, a text, b text, c text, d text, "
+                        "p text) ON COMMIT DROP"
+                    )
+                    self._staging = True
                 _copy_stories(cursor, batch)
-            now = timezone.now()
-            columns = ["cree_le", "modifie_le", "article_id", "source_id", "url", "url_canonique", "guid", "titre"]
-            _copy(
-                cursor,
-                Parution._meta.db_table,
-                [*columns, "publie_le", "resume_flux"],
-                (
-                    (
-                        now,
-                        now,
-                        p.article_id,
-                        p.source_id,
-                        p.url,
-                        p.url_canonique,
-                        p.guid,
-                        p.titre,
-                        p.publie_le,
-                        p.resume_flux,
-                    )
-                    for p in batch.appearances
-                ),
-            )
+            _copy(cursor, Parution._meta.db_table, APPEARANCE_COLUMNS, batch.rows["appearances"])
             for name, column in LINKS.items():
-                if batch.links[name]:
+                if batch.rows["links"][name]:
                     through = getattr(ArticlePresse, name).through
-                    _copy(
-                        cursor,
-                        through._meta.db_table,
-                        ["articlepresse_id", column],
-                        ((story.pk, pk) for story, pk in batch.links[name]),
-                    )
+                    _copy(cursor, through._meta.db_table, ["articlepresse_id", column], batch.rows["links"][name])
+
+
+APPEARANCE_COLUMNS = [
+    "cree_le",
+    "modifie_le",
+    "article_id",
+    "source_id",
+    "url",
+    "url_canonique",
+    "guid",
+    "titre",
+    "publie_le",
+    "resume_flux",
+]
+
+
+def _rows(batch: Batch) -> None:
+    """The batch's rows as each COPY sends them (new stories named by the ids reserved for them)."""
+    batch.rows["stories"] = [
+        (s.pk, s.titre, s.empreinte, s.publie_le, s.statut, json.dumps(s.motifs), s.resume, s.visibilite, *text, made)
+        for s, text, made in zip(batch.stories, batch.texts, batch.pairs, strict=True)
+    ]
+    now = timezone.now()
+    batch.rows["appearances"] = [
+        (now, now, p.article_id, p.source_id, p.url, p.url_canonique, p.guid, p.titre, p.publie_le, p.resume_flux)
+        for p in batch.appearances
+    ]
+    batch.rows["links"] = {name: [(story.pk, pk) for story, pk in batch.links[name]] for name in LINKS}
 
 
 def _copy(cursor, table: str, columns: list[str], rows) -> None:
@@ -175,38 +202,24 @@ FROM (
 
 
 def _copy_stories(cursor, batch: Batch) -> None:
-    table = ArticlePresse._meta.db_table
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(batch.stories)]
-    )
-    for story, (pk,) in zip(batch.stories, cursor.fetchall(), strict=True):
-        story.pk = pk
+    rows = batch.rows["stories"]
     later = [i for i, made in enumerate(batch.pairs) if made is paires.LATER]
     if later:
         paires.stems_learn(cursor, [batch.words[i] for i in later])
         for i in later:
             made = paires.pairs(batch.words[i])
-            batch.pairs[i] = None if made is paires.LATER else made  # forgotten meanwhile: the SQL function
-    cursor.execute(
-        f"CREATE TEMP TABLE {STAGING} (id bigint, titre text, empreinte text, publie_le timestamptz, "
-        "statut text, motifs jsonb, resume text, visibilite text, a text, b text, c text, d text, p text) "
-        "ON COMMIT DROP"
-    )
+            rows[i] = (*rows[i][:-1], None if made is paires.LATER else made)  # forgotten meanwhile: SQL makes them
     with cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
-        for s, text, made in zip(batch.stories, batch.texts, batch.pairs, strict=True):
-            copy.write_row(
-                (s.pk, s.titre, s.empreinte, s.publie_le, s.statut, json.dumps(s.motifs), s.resume, s.visibilite)
-                + text
-                + (made,)
-            )
+        for row in rows:
+            copy.write_row(row)
     now = timezone.now()
     cursor.execute(
-        f"INSERT INTO {table} (id, cree_le, modifie_le, titre, empreinte, publie_le, statut, motifs, resume, "  # noqa: S608 (our tables)
-        f"visibilite, recherche) SELECT s.id, %s, %s, s.titre, s.empreinte, s.publie_le, s.statut, s.motifs, "
-        f"s.resume, s.visibilite, {STORY_VECTOR}",
+        f"INSERT INTO {ArticlePresse._meta.db_table} (id, cree_le, modifie_le, titre, empreinte, publie_le, "  # noqa: S608 (our tables)
+        f"statut, motifs, resume, visibilite, recherche) SELECT s.id, %s, %s, s.titre, s.empreinte, s.publie_le, "
+        f"s.statut, s.motifs, s.resume, s.visibilite, {STORY_VECTOR}",
         [now, now],
     )
-    cursor.execute(f"DROP TABLE {STAGING}")
+    cursor.execute(f"TRUNCATE {STAGING}")
 
 
 def _bulk_create(batch: Batch) -> None:

@@ -169,6 +169,7 @@ class _Ingestion:
         self.indexed: list[tuple[NewStory, dict[str, list[str]]]] = []
         with transaction.atomic():
             writer = Writer(threaded=connection.vendor == "postgresql" and len(candidates) > BATCH)
+            self.ids = writer.reserve(len(candidates))  # at most one new story per entry
             try:
                 for start in range(0, len(candidates), BATCH):
                     writer.write(self._batch(candidates[start : start + BATCH], report))
@@ -220,6 +221,7 @@ class _Ingestion:
                     publie_le=publie_le,
                     statut=ArticlePresse.Statut.A_TRIER if tags.matches else ArticlePresse.Statut.HORS_PERIMETRE,
                     motifs=tags.motifs,
+                    pk=None if self.ids is None else next(self.ids),
                 )
                 batch.stories.append(story)
                 self.stories.add(story, fingerprint)
