@@ -171,8 +171,8 @@ class _Ingestion:
             writer = Writer(threaded=connection.vendor == "postgresql" and len(candidates) > BATCH)
             self.ids = writer.reserve(len(candidates))  # at most one new story per entry
             try:
-                for start in range(0, len(candidates), BATCH):
-                    writer.write(self._batch(candidates[start : start + BATCH], report))
+                for start, end in _batches(len(candidates)):
+                    writer.write(self._batch(candidates[start:end], report))
             finally:
                 writer.close()
             merges: dict[int, list[Tags]] = {}
@@ -269,6 +269,25 @@ class _Ingestion:
             batch.texts.append(row_texts(texts))
             self.indexed.append((story, texts))
         return batch
+
+
+def _batches(count: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of each batch: ``BATCH`` entries; when a writer thread writes them (more than one
+    batch), the last ones halve down to a fifth of it — the caller waits for the last batch to be
+    written, the smaller it is the sooner."""
+    if count <= BATCH:
+        return [(0, count)] if count else []
+    bounds, start = [], 0
+    while count - start > BATCH:
+        bounds.append((start, start + BATCH))
+        start += BATCH
+    while count - start > max(BATCH // 5, 1):
+        size = (count - start + 1) // 2
+        bounds.append((start, start + size))
+        start += size
+    if start < count:
+        bounds.append((start, count))
+    return bounds
 
 
 def _distinct_words(indexed: list[tuple[NewStory, dict[str, list[str]]]]) -> dict[int, dict[str, list[str]]]:
