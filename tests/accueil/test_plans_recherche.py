@@ -88,3 +88,25 @@ def test_a_broad_query_says_more_than_the_limit_and_ranks_the_most_recent(volume
     assert matching.count() > 40
     assert set(found.ids) <= set(matching.values_list("pk", flat=True))
     assert len(found.ids) >= 20
+
+
+def test_when_enough_rows_hold_every_word_the_rows_holding_only_some_are_not_read(volume):
+    """A query whose every word enough rows hold (more than a page ranks) ranks them alone: the rows
+    holding only some of its words — a bitmap of most of a large table for a common word — are not
+    looked for, and the count is of the rows holding every word."""
+    from django.test.utils import CaptureQueriesContext
+
+    from reseau_acv.core.recherche.moteur import _pg_compile, _pg_first
+
+    staff = User.objects.get(email=f"equipe@{DOMAIN}")
+    queryset = ArticlePresse.objects.visible_to(staff)
+    requete = parse_text("commerces logements")
+    compiled = _pg_compile(requete, connection.alias)
+    every = set(_pg_first(queryset, ARTICLE, compiled.every, ""))
+    assert 25 <= len(every) <= moteur.COUNT_LIMIT  # the case: enough hold both words, not a broad query
+    assert len(_pg_first(queryset, ARTICLE, compiled.any, "")) > len(every)  # and more hold only one
+    with CaptureQueriesContext(connection) as queries:
+        found = search(queryset, ARTICLE, requete, candidates=25)
+    assert not [q for q in queries.captured_queries if compiled.any in q["sql"].replace("''", "'")]
+    assert found.total == len(every)
+    assert set(found.ids) == every

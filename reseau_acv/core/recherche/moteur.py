@@ -468,9 +468,10 @@ def _postgresql(queryset: QuerySet, index: Index, requete: Requete, *, limit: in
 
     Two or three statements. The first matches through the GIN index — for several concepts,
     first those holding every concept: when more than ``COUNT_LIMIT`` do, only they are ranked, the
-    most recent ``limit`` of them (``_pg_recent_rows``); otherwise the matches of any concept:
-    every one of them is ranked when they are at most ``COUNT_LIMIT``, else those holding every
-    concept and the most recent of the others."""
+    most recent ``limit`` of them (``_pg_recent_rows``); when at least ``limit`` do, only they are
+    ranked too (the others would rank below them: they are not looked for); otherwise the matches
+    of any concept: every one of them is ranked when they are at most ``COUNT_LIMIT``, else those
+    holding every concept and the most recent of the others."""
     using = queryset.db
     n = len(requete.concepts)
     with planned(using):
@@ -482,13 +483,20 @@ def _postgresql(queryset: QuerySet, index: Index, requete: Requete, *, limit: in
             holding = _pg_first(queryset, index, compiled.every, compiled.exclus)
             if len(holding) > COUNT_LIMIT:  # a broad query: only rows holding every concept are ranked
                 return _scaled(_pg_recent(queryset, index, compiled, compiled.every, [], limit), n), True, len(holding)
+            if len(holding) >= limit:
+                # Those holding every concept fill the ranking, and the others would rank below them:
+                # the matches of any concept (often a bitmap of a hundred thousand rows for a common
+                # word) are not looked for; the count is of the rows holding every concept.
+                return (
+                    _scaled(_pg_rank(index, compiled, [_ids_rows(index, holding)], using=using), n),
+                    True,
+                    len(holding),
+                )
         first = _pg_first(queryset, index, compiled.any, compiled.exclus)
         if len(first) <= COUNT_LIMIT:
             rows = _pg_rank(index, compiled, [_ids_rows(index, first)], using=using) if first else []
             return _scaled(rows, n), False, 0
         every_count = len(holding) if n > 1 else len(first)
-        if n > 1 and every_count >= limit:  # those holding every concept fill the ranking
-            return _scaled(_pg_rank(index, compiled, [_ids_rows(index, holding)], using=using), n), True, every_count
         return _scaled(_pg_recent(queryset, index, compiled, compiled.any, holding, limit), n), True, every_count
 
 
