@@ -277,6 +277,9 @@ class MonthCount:
         return self.index * CHART_STEP + CHART_STEP // 2
 
 
+VILLE_PRESS_SECONDS = 300
+
+
 def ville_press(*, ville: Ville, user, months: int = 12) -> dict:
     """The town page's section: its latest press mentions and mentions per month (fixed queries).
 
@@ -288,29 +291,38 @@ def ville_press(*, ville: Ville, user, months: int = 12) -> dict:
     today = timezone.localdate()
     start_index = today.year * 12 + today.month - 1 - (months - 1)
     first = date(start_index // 12, start_index % 12 + 1, 1)
-    counts = dict(
-        # From midnight (Paris) of the first month: a range the date index can serve, unlike ``__date``.
-        visible.filter(publie_le__gte=timezone.make_aware(datetime.combine(first, time.min)))
-        .annotate(month=TruncMonth("publie_le"))
-        .order_by()
-        .values_list("month")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("month", "n")
-    )
-    by_month = {(m.year, m.month): n for m, n in counts.items()}
+    # The figures (mentions per month, articles kept above the visitor's level) are counts over all
+    # the town's press, thousands of links for a busy town at national scale: kept a few minutes per
+    # town and level; the latest articles above are read at every visit.
+    staff = is_equipe(user)
+    levels = () if staff else tuple(str(level) for level in levels_for(user))
+    key = f"panorama:ville-presse:{ville.pk}:{'equipe' if staff else '-'.join(levels)}:{first.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        counts = dict(
+            # From midnight (Paris) of the first month: a range the date index can serve, unlike ``__date``.
+            visible.filter(publie_le__gte=timezone.make_aware(datetime.combine(first, time.min)))
+            .annotate(month=TruncMonth("publie_le"))
+            .order_by()
+            .values_list("month")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("month", "n")
+        )
+        hidden = 0
+        if not staff:  # the town's kept articles this visitor may not see (one count)
+            # By the levels above theirs, not ``exclude(pk__in=visible)``: a ``NOT IN`` over the
+            # articles cost a quarter of a second at national scale.
+            above = [str(level) for level in ORDER if str(level) not in levels]
+            hidden = ArticlePresse.objects.kept().filter(villes=ville, visibilite__in=above).count()
+        figures = ({(m.year, m.month): n for m, n in counts.items()}, hidden)
+        cache.set(key, figures, VILLE_PRESS_SECONDS)
+    by_month, hidden = figures
     top = max(by_month.values(), default=0)
     series = []
     for position, index in enumerate(range(start_index, start_index + months)):
         month = date(index // 12, index % 12 + 1, 1)
         n = by_month.get((month.year, month.month), 0)
         series.append(MonthCount(month, n, round(CHART_HEIGHT * n / top) if top else 0, position))
-    hidden = 0
-    if not is_equipe(user):  # the town's kept articles this visitor may not see (one count)
-        # By the levels above theirs, not ``exclude(pk__in=visible)``: a ``NOT IN`` over the
-        # articles cost a quarter of a second at national scale.
-        allowed = levels_for(user)
-        above = [str(level) for level in ORDER if str(level) not in allowed]
-        hidden = ArticlePresse.objects.kept().filter(villes=ville, visibilite__in=above).count()
     return {
         "articles": latest,
         "months": series,
