@@ -33,6 +33,7 @@ from reseau_acv.core.recherche import (
     choose,
     excerpt,
     excerpt_text,
+    holds_every,
     index_refresh,
     planned,
     search_together,
@@ -219,12 +220,17 @@ def _results(groupe: Groupe, found: Resultats, ids: list[int], requete: Requete)
 def _searched(
     user, texte: str, filtres: Filtres, groupes: list[Groupe], sort: str, with_thesaurus=None, candidates=CANDIDATES
 ):
+    def sources():
+        return [(filtres.apply(groupe.visible(user), groupe.index), groupe.index) for groupe in groupes]
+
     def run(requete):
-        sources = [(filtres.apply(groupe.visible(user), groupe.index), groupe.index) for groupe in groupes]
-        found = list(zip(groupes, search_together(sources, requete, sort=sort, candidates=candidates), strict=True))
+        found = list(zip(groupes, search_together(sources(), requete, sort=sort, candidates=candidates), strict=True))
         return sum(f.total for _g, f in found), sum(f.complets for _g, f in found), found
 
-    return choose(texte, run, using="default", with_thesaurus=with_thesaurus, elargir=True)
+    def complet(requete) -> bool:
+        return any(holds_every(queryset, index, requete) for queryset, index in sources() if queryset is not None)
+
+    return choose(texte, run, using="default", with_thesaurus=with_thesaurus, elargir=True, complet=complet)
 
 
 def search_page(*, user, texte: str, filtres: Filtres | None = None, with_thesaurus=None) -> PageRecherche:

@@ -294,6 +294,37 @@ def test_a_correction_never_reveals_a_word_only_hidden_content_holds(using):
     assert found.suggestion is None
 
 
+@pytest.mark.django_db
+def test_a_correction_no_visible_document_holds_whole_is_not_searched():
+    """« revitalistion stationement »: both words are corrected, but no visible document holds
+    both corrected words — the correction is not searched (one pass fewer of every kind), and the
+    page shows what it would have shown. When a visible document holds both, it is searched and shown."""
+    from reseau_acv.core.recherche import holds_every
+
+    _ressource("default", "Revitalisation des centres-bourgs")
+    _ressource("default", "Guide du stationnement")
+    _ressource("default", "Revitalisation et stationnement", statut=Statut.BROUILLON)  # hidden from visitors
+    visible = Ressource.objects.filter(statut=Statut.PUBLIE)
+    assert not holds_every(visible, RESSOURCE, parse_text("revitalisation stationnement"))
+    assert holds_every(Ressource.objects.all(), RESSOURCE, parse_text("revitalisation stationnement"))
+    passes = []
+
+    def run(requete):
+        passes.append(requete.texte)
+        found = search(visible, RESSOURCE, requete)
+        return found.total, found.complets, found
+
+    probe = lambda requete: holds_every(visible, RESSOURCE, requete)  # noqa: E731 (the page's probe)
+    _requete, _found, corrigee, suggestion = choose("revitalistion stationement", run, using="default", complet=probe)
+    assert passes == ["revitalistion stationement"]
+    assert (corrigee, suggestion) == (None, None)
+    _ressource("default", "Revitalisation et stationnement en centre-bourg")
+    passes.clear()
+    _requete, _found, corrigee, _suggestion = choose("revitalistion stationement", run, using="default", complet=probe)
+    assert passes == ["revitalistion stationement", "revitalisation stationnement"]
+    assert corrigee == "revitalisation stationnement"
+
+
 def test_folding_looks_only_at_unusual_characters_and_folds_as_before():
     """The fast fold (plain ASCII left to C) gives what the character-by-character definition gives."""
     import random

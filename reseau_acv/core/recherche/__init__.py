@@ -5,7 +5,7 @@ the global search explicitly."""
 
 from .extraits import excerpt
 from .index import Champ, Index, index_refresh, row_texts, sqlite_forget, texts_from, vector_sql, vocabulary_add
-from .moteur import CANDIDATES, COUNT_LIMIT, FEW_CANDIDATES, Resultats, planned, search, search_together
+from .moteur import CANDIDATES, COUNT_LIMIT, FEW_CANDIDATES, Resultats, holds_every, planned, search, search_together
 from .page import Recherche, among, choose, excerpt_text, in_order, parse_text, rechercher
 from .requete import Requete, parse
 
@@ -19,6 +19,7 @@ __all__ = [
     "Recherche",
     "choose",
     "excerpt_text",
+    "holds_every",
     "in_order",
     "parse_text",
     "rechercher",

@@ -120,6 +120,23 @@ def search_together(
     return results
 
 
+def holds_every(queryset: QuerySet, index: Index, requete: Requete) -> bool:
+    """Whether some row of ``queryset`` (already scoped) holds every concept of ``requete``: a
+    probe before a whole search that only matters if one does (a correction of the query). On
+    PostgreSQL one statement through the GIN index, which stops at the first row; SQLite searches
+    a small corpus: it answers yes and the search runs."""
+    if requete.vide:
+        return False
+    using = queryset.db
+    if connections[using].vendor != "postgresql":
+        return True
+    with planned(using):
+        compiled = _pg_compile(requete, using)
+        if not compiled.every:
+            return bool(compiled.any)
+        return _pg_matching(queryset, index, compiled.every, compiled.exclus).exists()
+
+
 def _floor(results: list[Resultats], share: float) -> None:
     """Keep, of a relaxed query's rows (of every kind ranked together), those scoring at least
     ``share`` of the best one: the closest documents, not every row sharing one word with it."""

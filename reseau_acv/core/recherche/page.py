@@ -12,7 +12,7 @@ from django.db.models.expressions import RawSQL
 
 from . import correction, elargie, thesaurus
 from .index import Index
-from .moteur import CANDIDATES, Resultats, planned, search
+from .moteur import CANDIDATES, Resultats, holds_every, planned, search
 from .requete import Requete, parse
 
 FEW = 3
@@ -36,25 +36,29 @@ def parse_text(text: str, *, with_thesaurus=None) -> Requete:
 
 
 def choose(
-    texte: str, run, *, using: str, with_thesaurus=None, elargir: bool = False
+    texte: str, run, *, using: str, with_thesaurus=None, elargir: bool = False, complet=None
 ) -> tuple[Requete, object, str | None, str | None]:
     """Run ``run(requete) -> (total, complets, payload)`` for the query, and for its correction
     when it finds little. Returns (requete shown, payload shown, corrected text, suggestion).
 
     A correction is only shown when visible documents hold every corrected word: a word known
     only from content the visitor may not see is never suggested. ``elargir``: a page that says so
-    (« voici les plus proches ») may show the relaxed query's results (``_choose``)."""
+    (« voici les plus proches ») may show the relaxed query's results (``_choose``). ``complet``:
+    ``complet(requete) -> bool``, whether a visible document holds every word of a query (a cheap
+    probe: a correction none holds is not searched in full)."""
     with planned(using):
-        return _choose(texte, run, using=using, with_thesaurus=with_thesaurus, elargir=elargir)
+        return _choose(texte, run, using=using, with_thesaurus=with_thesaurus, elargir=elargir, complet=complet)
 
 
-def _choose(texte: str, run, *, using: str, with_thesaurus=None, elargir: bool = False):
+def _choose(texte: str, run, *, using: str, with_thesaurus=None, elargir: bool = False, complet=None):
     """The query, or its correction (``_corrected``); when what is shown is still fewer than
     ``FEW`` results, the relaxed query (``elargie``) if it finds more: its ``Requete`` says
     ``elargie`` and the page says these are the closest documents, not ones holding every word."""
     requete = parse_text(texte, with_thesaurus=with_thesaurus)
     total, complete, payload = run(requete)
-    shown = _corrected(texte, run, requete, total, complete, payload, using=using, with_thesaurus=with_thesaurus)
+    shown = _corrected(
+        texte, run, requete, total, complete, payload, using=using, with_thesaurus=with_thesaurus, complet=complet
+    )
     shown_total, shown_complete = (total, complete) if shown[2] is None else shown[4]
     if not elargir or requete.vide or shown_total >= FEW or shown_complete:
         return shown[:4]
@@ -93,8 +97,10 @@ def _by_date(found: Resultats) -> bool:
     return any(a < b for a, b in zip(scores, scores[1:], strict=False))
 
 
-def _corrected(texte: str, run, requete, total, complete, payload, *, using: str, with_thesaurus=None):
-    """(requete shown, payload shown, corrected text, suggestion, total of the correction)."""
+def _corrected(texte: str, run, requete, total, complete, payload, *, using: str, with_thesaurus=None, complet=None):
+    """(requete shown, payload shown, corrected text, suggestion, total of the correction). A
+    correction is shown or offered only if documents hold every corrected word: when ``complet``
+    says none does, it is not searched."""
     unknown = correction.unknown_words(texte, using=using) if not requete.vide else []
     if not unknown or complete >= FEW:
         return requete, payload, None, None, None
@@ -102,6 +108,8 @@ def _corrected(texte: str, run, requete, total, complete, payload, *, using: str
     if not fixed:
         return requete, payload, None, None, None
     fixed_requete = parse_text(fixed, with_thesaurus=with_thesaurus)
+    if complet is not None and not complet(fixed_requete):
+        return requete, payload, None, None, None
     fixed_total, fixed_complete, fixed_payload = run(fixed_requete)
     if fixed_complete == 0:
         return requete, payload, None, None, None
@@ -129,7 +137,9 @@ def rechercher(
         found = search(queryset, index, requete, sort=sort, candidates=candidates)
         return found.total, found.complets, found
 
-    requete, found, corrigee, suggestion = choose(texte, run, using=queryset.db, elargir=elargir)
+    requete, found, corrigee, suggestion = choose(
+        texte, run, using=queryset.db, elargir=elargir, complet=lambda r: holds_every(queryset, index, r)
+    )
     return Recherche(texte=texte, requete=requete, resultats=found, corrigee=corrigee, suggestion=suggestion)
 
 
