@@ -10,7 +10,7 @@ from villes.filters import VillePickerFilter
 
 from .forms import DateInput
 from .models import ArticlePresse, Parution
-from .selectors import source_choices
+from .selectors import SOURCE_BOX, source_choices
 
 
 def _start_of_day(day: date) -> datetime:
@@ -31,10 +31,9 @@ class ArticleFilter(django_filters.FilterSet):
     source = ChoixListeFilter(
         label=_("Source"),
         choices=source_choices,
-        source="panorama:source-choices",
-        aucun=_("aucune source de ce nom"),
         help_text=_("Tapez le nom du journal ou de la radio."),
         method="filter_source",
+        **SOURCE_BOX,
     )
     # A range on the stored instant (not ``publie_le__date``) so that PostgreSQL reads the date index.
     du = django_filters.DateFilter(label=_("Du"), method="filter_du", widget=DateInput())

@@ -8,7 +8,7 @@ from villes.fields import VilleField, VillesField
 from villes.models import Programme, Ville
 
 from .models import ArticlePresse, Edition, Source
-from .selectors import source_choices
+from .selectors import SOURCE_BOX, source_choices
 
 
 class DateInput(forms.DateInput):
@@ -56,9 +56,8 @@ class ArticleSuggestForm(forms.Form):
     source = ChoixListeField(
         label=_("Source"),
         choices=source_choices,
-        source="panorama:source-choices",
-        aucun=_("aucune source de ce nom"),
         help_text=_("Tapez le nom du journal ou de la radio, puis choisissez."),
+        **SOURCE_BOX,
     )
     publie_le = forms.DateField(label=_("Date de parution"), widget=DateInput())
     url = forms.URLField(label=_("Lien vers l'article"), max_length=1000, assume_scheme="https")

@@ -436,6 +436,11 @@ def regle_preview(*, motif: str, limit: int = 20) -> tuple[int, list[ArticlePres
     return len(matched), sample
 
 
+# How a press source is chosen, in the suggestion form and the panorama's filter (150 at national
+# scale: typed in a box, see ``reseau_acv.core.listes``).
+SOURCE_BOX = {"source": "panorama:source-choices", "aucun": _("aucune source de ce nom")}
+
+
 def source_choices() -> list[tuple[str, str]]:
     """Every press source (pk, name), by name: the source box of the filters and of the suggestion form."""
     return [(str(pk), nom) for pk, nom in Source.objects.order_by("nom").values_list("pk", "nom")]

@@ -29,6 +29,19 @@ class VillePickerFilter(django_filters.Filter):
         return qs.filter(**{self.field_name: value})
 
 
+def departement_filter(field_name: str, **kwargs) -> ChoixListeFilter:
+    """A département typed in a box (101 of them: no ``<select>``), a code or a name."""
+    return ChoixListeFilter(
+        label=_("Département"),
+        field_name=field_name,
+        choices=selectors.departements,
+        source="villes:departement-choices",
+        aucun=_("aucun département de ce nom"),
+        help_text=_("Tapez le nom ou le numéro du département."),
+        **kwargs,
+    )
+
+
 class TousOuiNon(django_filters.widgets.BooleanWidget):
     """Yes / no / either, as a visitor reads it (django-filter's own says « Inconnu » for either)."""
 
@@ -49,14 +62,7 @@ class VilleFilter(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         label=_("Région"), choices=selectors.regions, empty_label=_("Toutes"), widget=ListeSelect
     )
-    departement = ChoixListeFilter(
-        label=_("Département"),
-        field_name="departement_code",
-        choices=selectors.departements,
-        source="villes:departement-choices",
-        aucun=_("aucun département de ce nom"),
-        help_text=_("Tapez le nom ou le numéro du département."),
-    )
+    departement = departement_filter("departement_code")
     reseau = django_filters.BooleanFilter(
         label=_("Réseau régional ACV seulement"),
         field_name="reseau_regional",
@@ -74,15 +80,7 @@ class VilleFilter(django_filters.FilterSet):
 class MembreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Nom, organisation ou fonction"), method="filter_q")
     role = django_filters.ChoiceFilter(label=_("Rôle"), choices=Role.choices, empty_label=_("Tous"))
-    departement = ChoixListeFilter(
-        label=_("Département"),
-        field_name="missions__ville__departement_code",
-        choices=selectors.departements,
-        source="villes:departement-choices",
-        aucun=_("aucun département de ce nom"),
-        help_text=_("Tapez le nom ou le numéro du département."),
-        distinct=True,
-    )
+    departement = departement_filter("missions__ville__departement_code", distinct=True)
     ville = VillePickerFilter(label=_("Ville"), method="filter_ville")
     expertise = django_filters.ModelChoiceFilter(
         label=_("Thème d'expertise"),
