@@ -585,3 +585,13 @@ def test_a_word_some_document_holds_is_no_typo_for_the_relaxed_query(using):
         "comment financer le portage ?", run, using=using, with_thesaurus=Thesaurus([["x y", "z"]]), elargir=True
     )
     assert [queryset.get(pk=pk).titre for pk in found.ids] == ["Guide"]
+
+
+@pytest.mark.django_db
+def test_two_long_neighbouring_words_do_not_stop_the_index():
+    """A pasted run of characters (two neighbouring « words » of 1,100 letters) no longer makes the
+    vector fail: the document is indexed and found by its other words and phrases."""
+    long_a, long_b = "a" * 1100, "b" * 1100
+    obj = _ressource("default", "Friches industrielles", resume=f"{long_a} {long_b} reconversion des friches")
+    found = rechercher(Ressource.objects.all(), RESSOURCE, '"reconversion des friches"')
+    assert list(found.resultats.ids) == [obj.pk]
