@@ -23,7 +23,9 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405 (from base)
+# Uploaded files too: each parallel test process and slot has its own folder (two processes saving
+# « camille.jpg » in one folder saw each other's file come and go).
+MEDIA_ROOT = BASE_DIR / "var" / "test-media" / f"{_TEST_SLOT}-{env.str('PYTEST_XDIST_WORKER', default='main')}"  # noqa: F405
 SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "reset_password": "20/m/ip,5/m/key"}
