@@ -245,7 +245,7 @@ def edition_compose(request, pk: int):
         return redirect(f"{reverse('panorama:edition-compose', args=[edition.pk])}{anchor}")
     context = {
         "edition": edition,
-        "sections": selectors.edition_sections(edition=edition, levels=edition.article_levels()),
+        "sections": selectors.edition_sections(edition=edition, levels=edition.article_levels(), references=True),
         "candidates": selectors.edition_candidates_page(edition=edition, number=request.GET.get("page")),
     }
     return render(request, "panorama/edition_compose.html", context)

@@ -349,8 +349,9 @@ def test_edition_page_query_count_is_constant(client, equipe, villes, django_ass
         ArticleFactory(titre=f"Blois : sujet {i}", publie_le=OCTOBRE, villes=[villes["blois"]])
     edition = draft(equipe)
     client.force_login(equipe)
-    # session, user, edition, articles, villes, themes, parutions+sources
-    with django_assert_num_queries(7):
+    # session, user, edition, articles (only what an edition shows), parutions+sources, the towns it
+    # groups by — no themes read for an edition grouped by town
+    with django_assert_num_queries(6):
         response = client.get(edition.get_absolute_url())
     assert f"Blois : sujet {n - 1}" in response.content.decode()
 
@@ -385,3 +386,40 @@ def test_the_editions_list_counts_the_articles_of_its_page_only(client_for):
     counted = [n for n in nodes if n.get("Relation Name") == "panorama_editionarticle"]
     assert counted, json.dumps(plan)[:2000]
     assert all(n["Actual Loops"] <= 20 and n["Actual Rows"] <= 3 for n in counted), json.dumps(plan)[:2000]
+
+
+def test_an_edition_shows_each_articles_sources_and_groups_by_its_first_town_in_the_web_pdf_and_email(
+    client, equipe, villes
+):
+    """Each article of an edition is shown once, under its first town by name, with every source it
+    appeared in — on the page, in the PDF and in the e-mail alike."""
+    from django.template.loader import render_to_string
+
+    from panorama.models import Parution
+    from tests.factories.panorama import SourceFactory
+
+    article = ArticleFactory(
+        titre="Dreux et Blois : les halles", publie_le=OCTOBRE, villes=[villes["dreux"], villes["blois"]]
+    )
+    Parution.objects.create(
+        article=article,
+        source=SourceFactory(nom="Écho du Perche"),
+        url="https://echo.example/halles",
+        url_canonique="https://echo.example/halles",
+        titre=article.titre,
+        publie_le=article.publie_le,
+    )
+    sources = sorted(p.source.nom for p in article.parutions.all())
+    assert len(sources) == 2
+    edition = draft(equipe)
+    sections = selectors.edition_sections(edition=edition)
+    assert [(s.titre, [a.titre for a in s.articles]) for s in sections] == [("Blois", ["Dreux et Blois : les halles"])]
+    client.force_login(equipe)
+    shown = {
+        "page": client.get(edition.get_absolute_url()).content.decode(),
+        "pdf": render_to_string("panorama/edition_pdf.html", {"edition": edition, "sections": sections}),
+        "courriel": render_to_string("emails/panorama/edition.txt", {"edition": edition, "sections": sections}),
+    }
+    for where, text in shown.items():
+        assert all(nom in text for nom in sources), where
+    assert "https://echo.example/halles" in shown["pdf"]
