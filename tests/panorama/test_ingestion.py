@@ -308,7 +308,7 @@ def test_python_tuned_for_a_feed_is_restored_after_it_even_when_it_fails(feed_se
     gc.disable()
     try:
         with feed_mode():
-            pass
+            assert not gc.isenabled()
         assert not gc.isenabled()
     finally:
         gc.enable()

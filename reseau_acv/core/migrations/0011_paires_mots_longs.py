@@ -5,26 +5,18 @@ refresh stopped. The words themselves are indexed as before (PostgreSQL skips a 
 
 from django.db import migrations
 
-PAIRS_LIST_SQL = """
+PAIRS_LIST_TEMPLATE = """
 CREATE OR REPLACE FUNCTION public.recherche_paires_liste(v tsvector) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT paire), '{}') FROM (
+  SELECT coalesce(array_agg(DISTINCT paire), '{{}}') FROM (
     SELECT '~' || lexeme || ' ' || lead(lexeme) OVER suite AS paire, pos, lead(pos) OVER suite AS suivante
     FROM (SELECT u.lexeme, pos FROM unnest(v) u, unnest(u.positions) pos WHERE strpos(u.lexeme, '-') = 0) mots
     WINDOW suite AS (ORDER BY pos, lexeme)
-  ) paires WHERE suivante > pos AND octet_length(paire) <= 2046
+  ) paires WHERE suivante > pos{condition}
 $$;
 """
-PREVIOUS_SQL = """
-CREATE OR REPLACE FUNCTION public.recherche_paires_liste(v tsvector) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT paire), '{}') FROM (
-    SELECT '~' || lexeme || ' ' || lead(lexeme) OVER suite AS paire, pos, lead(pos) OVER suite AS suivante
-    FROM (SELECT u.lexeme, pos FROM unnest(v) u, unnest(u.positions) pos WHERE strpos(u.lexeme, '-') = 0) mots
-    WINDOW suite AS (ORDER BY pos, lexeme)
-  ) paires WHERE suivante > pos
-$$;
-"""
+PAIRS_LIST_SQL = PAIRS_LIST_TEMPLATE.format(condition=" AND octet_length(paire) <= 2046")
+PREVIOUS_SQL = PAIRS_LIST_TEMPLATE.format(condition="")  # as core 0007 wrote it
 
 
 def forward(apps, schema_editor):
