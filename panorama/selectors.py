@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -252,6 +253,24 @@ def _edition_rows(articles: list[ArticlePresse], regroupement: str) -> None:
     for article in articles:
         article.parutions_vues = parutions[article.pk]
         article.rubriques = rubriques[article.pk]
+
+
+def edition_version(*, edition: Edition) -> str:
+    """What the edition's sections are made of, read in one small query: which of its articles are
+    shown (kept, at its level or below), in which order, as last changed — and the edition itself.
+    Any change there (an article removed, made more private, edited, moved) gives another value,
+    so the rendered sections kept under it are never those of another state."""
+    rows = (
+        EditionArticle.objects.filter(
+            edition=edition,
+            article__statut=ArticlePresse.Statut.RETENU,
+            article__visibilite__in=edition.article_levels(),
+        )
+        .order_by("ordre", "article_id")
+        .values_list("article_id", "ordre", "article__modifie_le")
+    )
+    state = repr((edition.pk, edition.modifie_le, edition.regroupement, list(rows)))
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
 
 
 def edition_sections(*, edition: Edition, levels: list[str] | None = None, references: bool = False) -> list[Section]:

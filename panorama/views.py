@@ -4,6 +4,8 @@ Press law: no template receives the feed's summary; references only (title, sour
 the team's own summary).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -219,9 +221,16 @@ def edition_list(request):
 
 
 def edition_detail(request, pk: int):
+    """An edition as a web page. Its sections, the same for everyone who may see the edition, are
+    rendered once per state of the edition (``edition_version``) and kept a while: ``sections`` is
+    only read when they are rendered again."""
     edition = get_visible_or_404(Edition, request.user, pk=pk)
-    sections = selectors.edition_sections(edition=edition)
-    return render(request, "panorama/edition_detail.html", {"edition": edition, "sections": sections})
+    context = {
+        "edition": edition,
+        "version": selectors.edition_version(edition=edition),
+        "sections": partial(selectors.edition_sections, edition=edition),
+    }
+    return render(request, "panorama/edition_detail.html", context)
 
 
 def edition_pdf_view(request, pk: int):

@@ -349,9 +349,10 @@ def test_edition_page_query_count_is_constant(client, equipe, villes, django_ass
         ArticleFactory(titre=f"Blois : sujet {i}", publie_le=OCTOBRE, villes=[villes["blois"]])
     edition = draft(equipe)
     client.force_login(equipe)
-    # session, user, edition, articles (only what an edition shows), parutions+sources, the towns it
-    # groups by — no themes read for an edition grouped by town
-    with django_assert_num_queries(6):
+    # session, user, edition, its version (which articles, in which order, as last changed), then the
+    # sections rendered: articles (only what an edition shows), parutions+sources, the towns it groups
+    # by — no themes read for an edition grouped by town
+    with django_assert_num_queries(7):
         response = client.get(edition.get_absolute_url())
     assert f"Blois : sujet {n - 1}" in response.content.decode()
 
@@ -423,3 +424,34 @@ def test_an_edition_shows_each_articles_sources_and_groups_by_its_first_town_in_
     for where, text in shown.items():
         assert all(nom in text for nom in sources), where
     assert "https://echo.example/halles" in shown["pdf"]
+
+
+def test_the_edition_page_is_rendered_again_as_soon_as_what_it_shows_changes(client_for, equipe, villes):
+    """The edition's sections are kept once rendered (a second visit reads only the edition's version),
+    yet an article edited, made more private than the edition, or removed from it changes the page at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from panorama.models import ArticlePresse
+
+    kept = ArticleFactory(titre="Blois : la halle rouvre", publie_le=OCTOBRE, villes=[villes["blois"]])
+    other = ArticleFactory(titre="Dreux : la gare rénovée", publie_le=OCTOBRE, villes=[villes["dreux"]])
+    edition = draft(equipe)
+    assert Visibilite.EQUIPE not in edition.article_levels()
+    client = client_for("equipe")
+    url = edition.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert "Blois : la halle rouvre" in first
+    assert "Dreux : la gare rénovée" in first
+    with CaptureQueriesContext(connection) as again:
+        assert "Dreux : la gare rénovée" in client.get(url).content.decode()
+    assert not any('"panorama_parution"' in q["sql"] for q in again.captured_queries)  # the kept rendering
+
+    kept.resume = "La halle rouvre avec douze commerçants."
+    kept.save()
+    assert "douze commerçants" in client.get(url).content.decode()
+    # Made more private than the edition, even by a bulk update that leaves its timestamp alone.
+    ArticlePresse.objects.filter(pk=other.pk).update(visibilite=Visibilite.EQUIPE)
+    assert "Dreux : la gare rénovée" not in client.get(url).content.decode()
+    edition.choix.filter(article=kept).delete()
+    assert "Blois : la halle rouvre" not in client.get(url).content.decode()
