@@ -3,6 +3,8 @@
 The trigger that fills an article's vector (an insert without one, a new title or summary) adds
 them too."""
 
+from contextlib import suppress
+
 from django.db import DatabaseError, migrations, transaction
 
 
@@ -10,11 +12,9 @@ def vectors_inline(schema_editor, table):
     """The vector stays in the row (compressed with lz4 where PostgreSQL has it): a search that
     reads a row's vector then reads no TOAST table; the rows rewritten below take it on."""
     schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN recherche SET STORAGE MAIN")
-    try:
-        with transaction.atomic(using=schema_editor.connection.alias):
-            schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN recherche SET COMPRESSION lz4")
-    except DatabaseError:  # a server built without lz4 keeps its default compression
-        pass
+    # A server built without lz4 keeps its default compression.
+    with suppress(DatabaseError), transaction.atomic(using=schema_editor.connection.alias):
+        schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN recherche SET COMPRESSION lz4")
 
 
 TABLES = ("panorama_articlepresse",)
