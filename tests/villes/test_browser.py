@@ -48,6 +48,9 @@ def test_staff_invite_a_pvd_lead_then_a_list_from_a_file(live_server, page, sept
         page.keyboard.press("ArrowDown")
         page.keyboard.press("Enter")
         expect(page.get_by_role("checkbox", name=town)).to_be_checked()
+        # The picker then gives a fresh, empty box for the next town (it is drawn again just after).
+        expect(towns).to_have_value("")
+        expect(towns).to_be_focused()
     page.get_by_role("combobox", name="Organisation (obligatoire)").fill("Agence inconnue")
     assert page.get_by_label("Type de la nouvelle organisation").is_visible()
     page.get_by_role("combobox", name="Organisation (obligatoire)").fill("CC La Septaine")
